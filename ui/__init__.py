@@ -1,0 +1,1 @@
+"""Qt face of Warmline: screens, models, workers. Thin: it asks the core."""
