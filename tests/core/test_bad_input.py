@@ -1,0 +1,78 @@
+"""A damaged, truncated, foreign or newer file is refused with a clear message, untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from warmline import crypto
+from warmline.errors import VaultCorrupt, VaultFromNewerVersion
+from warmline.vault import Vault
+
+CHEAP = crypto.cheap_test_params
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def make_closed_vault(data_dir: Path) -> Path:
+    vault, session = Vault.create(data_dir, "Line", "Alex", "a long passphrase", kdf_factory=CHEAP)
+    from warmline.calls import Call
+
+    session.calls.add_many([Call(connection="x" * 2000) for _ in range(50)])
+    path = vault.path
+    vault.close()
+    return path
+
+
+def test_truncated_file_is_refused_and_left_alone(data_dir: Path) -> None:
+    path = make_closed_vault(data_dir)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    before = digest(path)
+    with pytest.raises(VaultCorrupt) as info:
+        Vault.open(data_dir, kdf_factory=CHEAP)
+    assert "damaged or incomplete" in str(info.value)
+    assert digest(path) == before
+    # and the folder is not left locked
+    with pytest.raises(VaultCorrupt):
+        Vault.open(data_dir, kdf_factory=CHEAP)
+
+
+@pytest.mark.parametrize("content", [b"", b"hello", b"not a database at all" * 100])
+def test_foreign_file_is_refused(data_dir: Path, content: bytes) -> None:
+    data_dir.mkdir(parents=True)
+    path = Vault.path_in(data_dir)
+    path.write_bytes(content)
+    with pytest.raises(VaultCorrupt):
+        Vault.open(data_dir, kdf_factory=CHEAP)
+    assert path.read_bytes() == content
+
+
+def test_scrambled_pages_are_refused(data_dir: Path) -> None:
+    path = make_closed_vault(data_dir)
+    data = bytearray(path.read_bytes())
+    for i in range(100, 4096 * 3):  # scramble the schema page and the next ones
+        data[i] = (data[i] * 7 + 13) % 256
+    path.write_bytes(bytes(data))
+    before = digest(path)
+    with pytest.raises(VaultCorrupt):
+        Vault.open(data_dir, kdf_factory=CHEAP)
+    assert digest(path) == before
+
+
+def test_vault_from_a_newer_version_is_refused(data_dir: Path) -> None:
+    path = make_closed_vault(data_dir)
+    conn = sqlite3.connect(path)
+    conn.execute("update meta set value = '99' where key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    before = digest(path)
+    with pytest.raises(VaultFromNewerVersion) as info:
+        Vault.open(data_dir, kdf_factory=CHEAP)
+    assert "newer version" in str(info.value)
+    assert digest(path) == before

@@ -1,0 +1,112 @@
+"""A unique string written through every record kind never reaches any file in clear."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from pathlib import Path
+
+from warmline import crypto
+from warmline.accounts import Role
+from warmline.callers import Caller
+from warmline.calls import Call
+from warmline.debriefs import Debrief
+from warmline.drafts import Draft
+from warmline.handovers import Handover
+from warmline.vault import Vault
+
+
+def encodings(canary: str) -> list[bytes]:
+    out = []
+    for variant in {canary, canary.upper(), canary.lower()}:
+        for enc in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le"):
+            out.append(variant.encode(enc))
+    return out
+
+
+def assert_nowhere(folder: Path, canary: str) -> None:
+    needles = encodings(canary)
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    assert files, "the folder should hold the vault"
+    for path in files:
+        data = path.read_bytes()
+        for needle in needles:
+            assert data.count(needle) == 0, f"{canary!r} found in {path.name}"
+
+
+def test_canary_never_reaches_disk(tmp_path: Path) -> None:
+    canary = "Canary" + secrets.token_hex(8) + "Zeta"
+    data_dir = tmp_path / "line"
+    vault, session = Vault.create(
+        data_dir, "Line", "Alex", "a long passphrase", kdf_factory=crypto.cheap_test_params
+    )
+    sam = session.team.add_account("Sam", "sams passphrase", Role.VOLUNTEER)
+    volunteer = vault.unlock(sam.uuid, "sams passphrase")
+    t0 = datetime(2026, 11, 2, 19, 0, tzinfo=UTC)
+
+    caller = session.callers.add(
+        Caller(alias=f"Robin {canary}", agreement_notes=canary, notes=canary)
+    )
+    calls = []
+    for i in range(4):
+        calls.append(
+            volunteer.calls.add(
+                Call(
+                    started_at=t0,
+                    caller_uuid=caller.uuid,
+                    caller_kind="regular",
+                    connection=f"{canary} connection {i}",
+                    worldview=canary,
+                    mutuality=canary,
+                    moving_towards=canary,
+                    topics=[canary],
+                    resources_shared=canary,
+                    follow_up=canary,
+                )
+            )
+        )
+    edited = calls[0]
+    edited.connection = f"edited {canary}"
+    volunteer.calls.update(edited)
+    volunteer.calls.delete(calls[1].uuid)
+    caller.notes = f"{canary} updated"
+    session.callers.update(caller)
+
+    shift = volunteer.shifts.start()
+    shift.notes = canary
+    shift = volunteer.shifts.update(shift)
+    volunteer.shifts.end(shift)
+    handover = volunteer.handovers.add(
+        Handover(
+            shift_uuid=shift.uuid,
+            how_it_was=canary,
+            callers_to_keep_in_mind=canary,
+            follow_ups=canary,
+            team_and_phones=canary,
+        )
+    )
+    session.handovers.acknowledge(handover.uuid)
+    doomed = volunteer.handovers.add(Handover(how_it_was=canary))
+    volunteer.handovers.delete(doomed.uuid)
+
+    volunteer.debriefs.add(Debrief(answers={"q": canary}, feeling=canary, note_to_self=canary))
+    gone = volunteer.debriefs.add(Debrief(feeling=canary))
+    volunteer.debriefs.delete(gone.uuid)
+    draft = volunteer.drafts.save(Draft(kind="call", fields={"connection": canary}))
+    draft.fields["connection"] = canary + " more"
+    volunteer.drafts.save(draft)
+    volunteer.drafts.save(Draft(kind="handover", fields={"how_it_was": canary}))
+    session.settings.set_topics(["Housing", canary])
+
+    # While open (WAL not yet checkpointed) nothing is in clear either.
+    assert_nowhere(data_dir, canary)
+    vault.close()
+    assert_nowhere(data_dir, canary)
+    # Sanity: the check itself can fail — the canary is findable when it is written in clear.
+    (data_dir / "probe.txt").write_text(canary.lower(), encoding="utf-16-le")
+    try:
+        assert_nowhere(data_dir, canary)
+    except AssertionError:
+        pass
+    else:  # pragma: no cover
+        raise AssertionError("the canary scan cannot find anything")

@@ -1,0 +1,172 @@
+"""Sealing, key wrapping and Argon2id."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from warmline import crypto
+from warmline.crypto import (
+    FLOOR,
+    KdfParams,
+    Key,
+    SealContext,
+    open_sealed,
+    seal,
+    unwrap_key,
+    wrap_key,
+)
+from warmline.errors import Tampered, WeakKdfParameters
+
+CTX = SealContext("calls", "row-1", "record", "", 1)
+
+
+def test_argon2id_matches_rfc9106_vector() -> None:
+    # RFC 9106 section 5.3 (Argon2id): t=3, m=32 KiB, p=4, with secret and associated data.
+    tag = crypto.argon2id(
+        b"\x01" * 32,
+        b"\x02" * 16,
+        iterations=3,
+        lanes=4,
+        memory_kib=32,
+        secret=b"\x03" * 8,
+        ad=b"\x04" * 12,
+    )
+    assert tag.hex() == "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659"
+
+
+def test_seal_round_trip() -> None:
+    key = Key.generate()
+    blob = seal(key, b"caller said hello", CTX)
+    assert open_sealed(key, blob, CTX) == b"caller said hello"
+    assert b"hello" not in blob
+
+
+def test_two_seals_of_the_same_text_differ() -> None:
+    key = Key.generate()
+    assert seal(key, b"same", CTX) != seal(key, b"same", CTX)
+
+
+def test_every_single_bit_flip_is_detected() -> None:
+    key = Key.generate()
+    blob = seal(key, b"a short note about a call", CTX)
+    for i in range(len(blob) * 8):
+        flipped = bytearray(blob)
+        flipped[i // 8] ^= 1 << (i % 8)
+        with pytest.raises(Tampered):
+            open_sealed(key, bytes(flipped), CTX)
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        SealContext("calls", "row-2", "record", "", 1),  # another row
+        SealContext("calls", "row-1", "alias", "", 1),  # another field
+        SealContext("callers", "row-1", "record", "", 1),  # another table
+        SealContext("calls", "row-1", "record", "someone-else", 1),  # another owner
+        SealContext("calls", "row-1", "record", "", 2),  # another revision
+    ],
+)
+def test_blob_moved_elsewhere_fails(other: SealContext) -> None:
+    key = Key.generate()
+    blob = seal(key, b"note", CTX)
+    with pytest.raises(Tampered):
+        open_sealed(key, blob, other)
+
+
+def test_wrong_key_fails_and_truncation_fails() -> None:
+    key, other = Key.generate(), Key.generate()
+    blob = seal(key, b"note", CTX)
+    with pytest.raises(Tampered):
+        open_sealed(other, blob, CTX)
+    for cut in (0, 5, len(blob) - 1):
+        with pytest.raises(Tampered):
+            open_sealed(key, blob[:cut], CTX)
+
+
+def test_key_wrap_round_trip_and_wipe() -> None:
+    kek, inner = Key.generate(), Key.generate()
+    blob = wrap_key(kek, inner, CTX)
+    back = unwrap_key(kek, blob, CTX)
+    assert back.key_id == inner.key_id and back.material() == inner.material()
+    back.wipe()
+    assert back.wiped
+    with pytest.raises(ValueError):
+        back.material()
+    assert "wiped" in repr(back)
+
+
+def test_params_under_the_floor_are_refused() -> None:
+    weak = [
+        KdfParams(b"s" * 16, FLOOR.memory_kib // 2, 3, 4),
+        KdfParams(b"s" * 16, FLOOR.memory_kib, 1, 4),
+        KdfParams(b"s" * 4, FLOOR.memory_kib, 3, 4),
+        KdfParams(b"s" * 16, FLOOR.memory_kib, 3, 4, version=99),
+    ]
+    for params in weak:
+        with pytest.raises(WeakKdfParameters):
+            crypto.derive_kek("passphrase", params)
+
+
+def test_test_profile_cannot_be_passed_off_as_standard() -> None:
+    cheap = crypto.cheap_test_params()
+    disguised = KdfParams(cheap.salt, cheap.memory_kib, cheap.iterations, cheap.lanes)
+    with pytest.raises(WeakKdfParameters):
+        crypto.derive_kek("passphrase", disguised)
+
+
+def test_kdf_params_json_round_trip_and_garbage() -> None:
+    params = KdfParams(b"0123456789abcdef", 65536, 3, 4)
+    assert KdfParams.from_json(params.to_json()) == params
+    with pytest.raises(WeakKdfParameters):
+        KdfParams.from_json("{not json")
+
+
+def test_derive_kek_is_deterministic_for_same_salt() -> None:
+    params = crypto.cheap_test_params()
+    a = crypto.derive_kek("pass phrase", params)
+    b = crypto.derive_kek("pass phrase", params)
+    c = crypto.derive_kek("pass phrasE", params)
+    assert a.material() == b.material() != c.material()
+
+
+def test_recovery_code_shape_and_normalising() -> None:
+    code = crypto.new_recovery_code()
+    assert len(code) == 29 and code.count("-") == 4
+    assert crypto.normalise_recovery_code(code.lower().replace("-", " ")) == code
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    plaintext=st.binary(max_size=4096),
+    table=st.text(max_size=20),
+    row=st.text(max_size=40),
+    field=st.text(max_size=20),
+    owner=st.text(max_size=40),
+    revision=st.integers(min_value=0, max_value=10**9),
+)
+def test_property_seal_open_round_trip(
+    plaintext: bytes, table: str, row: str, field: str, owner: str, revision: int
+) -> None:
+    key = Key.generate()
+    ctx = SealContext(table, row, field, owner, revision)
+    assert open_sealed(key, seal(key, plaintext, ctx), ctx) == plaintext
+
+
+@settings(max_examples=100, deadline=None)
+@given(plaintext=st.binary(min_size=1, max_size=512), position=st.integers(min_value=0))
+def test_property_any_flip_fails(plaintext: bytes, position: int) -> None:
+    key = Key.generate()
+    blob = bytearray(seal(key, plaintext, CTX))
+    i = position % (len(blob) * 8)
+    blob[i // 8] ^= 1 << (i % 8)
+    with pytest.raises(Tampered):
+        open_sealed(key, bytes(blob), CTX)
+
+
+def test_calibration_respects_floor_and_targets_time() -> None:
+    cal = crypto.calibrate(target_seconds=0.05)
+    assert cal.params.memory_kib >= FLOOR.memory_kib
+    assert cal.params.iterations >= FLOOR.iterations
+    assert cal.trials

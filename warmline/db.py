@@ -1,0 +1,268 @@
+"""The SQLite file: safe opening, pragmas and migrations.
+
+Only ciphertext and a few clear facts (UUIDs, times, roles, display names) are ever written
+here, so the WAL, the journal and free pages can hold nothing a person typed. We still turn
+on ``secure_delete`` so deleted ciphertext is overwritten too.
+
+A file that looks damaged is never written to: the header and size are checked from raw
+bytes before SQLite opens it, so a truncated or foreign file is refused untouched.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlite_utils import Database, Migrations
+
+from warmline.errors import StorageFull, VaultCorrupt, VaultFromNewerVersion
+
+SCHEMA_VERSION = 1
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+migrations = Migrations("warmline")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("accounts").create(
+        {
+            "uuid": str,
+            "display_name": str,
+            "role": str,
+            "disabled": int,
+            "created_at": str,
+            "revision": int,
+            "kdf": str,
+            "user_key": bytes,
+            "team_key": bytes,
+            "personal_key": bytes,
+            "recovery_kdf": str,
+            "recovery_user_key": bytes,
+        },
+        pk="uuid",
+        not_null={"display_name", "role", "kdf", "user_key", "team_key", "personal_key"},
+    )
+    db.table("callers").create(
+        {"uuid": str, "revision": int, "created_at": str, "updated_at": str, "body": bytes},
+        pk="uuid",
+    )
+    db.table("shifts").create(
+        {
+            "uuid": str,
+            "revision": int,
+            "started_at": str,
+            "ended_at": str,
+            "lead_uuid": str,
+            "members": str,
+            "body": bytes,
+        },
+        pk="uuid",
+    )
+    db.table("shifts").create_index(["started_at"])
+    db.table("calls").create(
+        {
+            "uuid": str,
+            "revision": int,
+            "started_at": str,
+            "ended_at": str,
+            "duration_s": int,
+            "author_uuid": str,
+            "shift_uuid": str,
+            "caller_uuid": str,
+            "updated_at": str,
+            "body": bytes,
+        },
+        pk="uuid",
+    )
+    db.table("calls").create_index(["started_at"])
+    db.table("calls").create_index(["caller_uuid", "started_at"])
+    db.table("calls").create_index(["shift_uuid"])
+    db.table("handovers").create(
+        {
+            "uuid": str,
+            "revision": int,
+            "shift_uuid": str,
+            "author_uuid": str,
+            "created_at": str,
+            "updated_at": str,
+            "body": bytes,
+        },
+        pk="uuid",
+    )
+    db.table("handovers").create_index(["created_at"])
+    db.table("acknowledgements").create(
+        {"handover_uuid": str, "account_uuid": str, "acknowledged_at": str},
+        pk=("handover_uuid", "account_uuid"),
+    )
+    db.table("debriefs").create(
+        {
+            "uuid": str,
+            "revision": int,
+            "owner_uuid": str,
+            "call_uuid": str,
+            "created_at": str,
+            "updated_at": str,
+            "body": bytes,
+        },
+        pk="uuid",
+    )
+    db.table("debriefs").create_index(["owner_uuid", "created_at"])
+    db.table("drafts").create(
+        {
+            "uuid": str,
+            "revision": int,
+            "owner_uuid": str,
+            "kind": str,
+            "updated_at": str,
+            "body": bytes,
+        },
+        pk="uuid",
+    )
+    db.table("drafts").create_index(["owner_uuid"])
+    db.table("revisions").create(
+        {
+            "id": int,
+            "table_name": str,
+            "record_uuid": str,
+            "revision": int,
+            "edited_at": str,
+            "edited_by": str,
+            "body": bytes,
+        },
+        pk="id",
+    )
+    db.table("revisions").create_index(["table_name", "record_uuid"])
+    db.table("settings").create({"key": str, "revision": int, "body": bytes}, pk="key")
+
+
+def _check_file(path: Path) -> None:
+    """Refuse a file that is not a whole SQLite database, reading raw bytes only."""
+    size = path.stat().st_size
+    if size < 100:
+        raise VaultCorrupt(str(path))
+    with open(path, "rb") as f:
+        header = f.read(100)
+    if header[:16] != _SQLITE_MAGIC:
+        raise VaultCorrupt(str(path))
+    (page_size,) = struct.unpack(">H", header[16:18])
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise VaultCorrupt(str(path))
+    change_counter, pages, _, _ = struct.unpack(">IIII", header[24:40])
+    (valid_for,) = struct.unpack(">I", header[92:96])
+    if size % page_size:
+        raise VaultCorrupt(str(path))
+    if valid_for == change_counter and pages and pages * page_size > size:
+        raise VaultCorrupt(str(path))
+
+
+def _create_private_file(path: Path) -> None:
+    """Create an empty file with mode 0600 before SQLite ever writes to it.
+
+    SQLite gives the -wal and -shm files the same mode as the main file.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+
+
+def connect(path: Path, *, create: bool = False) -> Database:
+    """Open (or create) the vault database with Warmline's pragmas and migrations applied.
+
+    The connection may be used from one worker thread other than the one that opened it;
+    the UI serialises all database work on a single worker.
+    """
+    if create:
+        _create_private_file(path)
+    else:
+        _check_file(path)
+    conn = sqlite3.connect(str(path), check_same_thread=False)
+    db = Database(conn)
+    try:
+        _prepare(db)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        if isinstance(exc, VaultFromNewerVersion):
+            raise
+        if "full" in str(exc).lower():
+            raise StorageFull() from exc
+        raise VaultCorrupt(str(path)) from exc
+    if os.name == "posix":
+        for suffix in ("", "-wal", "-shm"):
+            p = Path(str(path) + suffix)
+            if p.exists():
+                os.chmod(p, 0o600)
+    return db
+
+
+def _prepare(db: Database) -> None:
+    db.execute("PRAGMA secure_delete = ON")
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA busy_timeout = 5000")
+    with db.ensure_autocommit_on():
+        db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = FULL")
+    found = stored_schema_version(db)
+    if found > SCHEMA_VERSION:
+        raise VaultFromNewerVersion(found, SCHEMA_VERSION)
+    known = {m.name for m in migrations._migrations}
+    unknown = [m.name for m in migrations.applied(db) if m.name not in known]
+    if unknown:
+        raise VaultFromNewerVersion(found or SCHEMA_VERSION + 1, SCHEMA_VERSION)
+    if migrations.pending(db):
+        migrations.apply(db)
+        with db.atomic():
+            db.table("meta").upsert(
+                {"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key"
+            )
+
+
+def stored_schema_version(db: Database) -> int:
+    if not db.table("meta").exists():
+        return 0
+    rows = list(db.query("select value from meta where key = 'schema_version'"))
+    return int(rows[0]["value"]) if rows else 0
+
+
+def get_meta(db: Database, key: str) -> str | None:
+    rows = list(db.query("select value from meta where key = ?", [key]))
+    return rows[0]["value"] if rows else None
+
+
+def set_meta(db: Database, key: str, value: str) -> None:
+    db.table("meta").upsert({"key": key, "value": value}, pk="key")
+
+
+class DatabaseErrorMapper:
+    """Turns low-level SQLite failures into errors a person can read."""
+
+    @staticmethod
+    def map(exc: BaseException, path: str) -> BaseException:
+        text = str(exc).lower()
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            return StorageFull()
+        if isinstance(exc, sqlite3.DatabaseError):
+            if "full" in text:
+                return StorageFull()
+            if "malformed" in text or "not a database" in text:
+                return VaultCorrupt(path)
+        return exc
+
+
+@contextmanager
+def writing(db: Database, path: str) -> Iterator[Database]:
+    """``db.atomic()`` that reports a full disk or a damaged file in plain words."""
+    try:
+        with db.atomic():
+            yield db
+    except (sqlite3.DatabaseError, OSError) as exc:
+        mapped = DatabaseErrorMapper.map(exc, path)
+        if mapped is exc:
+            raise
+        raise mapped from exc

@@ -1,0 +1,117 @@
+"""Every failure a person may meet gets its own type and a message they can read.
+
+Screens show ``str(error)`` as it is, so each message is written for a volunteer, not a
+developer: what happened, whether anything was lost, and what to do next.
+"""
+
+from __future__ import annotations
+
+
+class WarmlineError(Exception):
+    """Base of all errors the core raises on purpose."""
+
+
+class WrongPassphrase(WarmlineError):
+    def __init__(self) -> None:
+        super().__init__("That passphrase did not match. Please check it and try again.")
+
+
+class UnknownAccount(WarmlineError):
+    def __init__(self) -> None:
+        super().__init__("There is no account with that name on this workstation.")
+
+
+class AccountDisabled(WarmlineError):
+    def __init__(self) -> None:
+        super().__init__(
+            "This account has been switched off. Please ask a coordinator to switch it back on."
+        )
+
+
+class NotAllowed(WarmlineError):
+    """The unlocked person's role does not cover this action."""
+
+
+class Locked(WarmlineError):
+    def __init__(self) -> None:
+        super().__init__("Warmline is locked. Please unlock it to go on.")
+
+
+class WeakKdfParameters(WarmlineError):
+    def __init__(self) -> None:
+        super().__init__(
+            "This account's key settings are weaker than Warmline allows, so it will not be "
+            "opened. The file may have been altered."
+        )
+
+
+class Tampered(WarmlineError):
+    """A sealed blob failed to open: it was altered, moved, or belongs to someone else."""
+
+    def __init__(self, what: str = "A record") -> None:
+        super().__init__(
+            f"{what} could not be opened: it looks damaged or changed outside Warmline. "
+            "Everything else is still available."
+        )
+
+
+class VaultCorrupt(WarmlineError):
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"The Warmline file at {path} is damaged or incomplete, so it was not opened. "
+            "It has not been changed. Please restore it from a backup, or ask a coordinator."
+        )
+
+
+class VaultFromNewerVersion(WarmlineError):
+    def __init__(self, found: int, supported: int) -> None:
+        super().__init__(
+            f"This Warmline file was written by a newer version of Warmline (format {found}; "
+            f"this copy understands up to {supported}). Please update Warmline to open it. "
+            "The file has not been changed."
+        )
+
+
+class VaultInUse(WarmlineError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Warmline is already open on this workstation with the same data. "
+            "Please switch to that window."
+        )
+
+
+class VaultMissing(WarmlineError):
+    def __init__(self, path: str) -> None:
+        super().__init__(f"There is no Warmline data at {path} yet.")
+
+
+class VaultExists(WarmlineError):
+    def __init__(self, path: str) -> None:
+        super().__init__(f"There is already Warmline data at {path}; it was left as it is.")
+
+
+class Conflict(WarmlineError):
+    """Someone saved the same record after you opened it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Someone else saved this record after you opened it. Your text is kept: "
+            "reopen the record to see their changes, then add yours."
+        )
+
+
+class NotFound(WarmlineError):
+    def __init__(self, what: str = "That record") -> None:
+        super().__init__(f"{what} could not be found. It may have been deleted.")
+
+
+class StorageFull(WarmlineError):
+    def __init__(self) -> None:
+        super().__init__(
+            "The disk is full, so this could not be saved. Nothing already saved was lost. "
+            "Free some space and try again; your text is still on screen."
+        )
+
+
+class InvalidInput(WarmlineError):
+    """Something typed does not fit (an empty name, a too-short passphrase)."""

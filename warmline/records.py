@@ -1,0 +1,322 @@
+"""The shared machinery behind every record kind: seal on write, open on read, revisions.
+
+Each record kind is a dataclass plus a small :class:`Repository` subclass that names its
+table and which fields stay in clear (times, UUIDs) and which are sealed (everything a
+person typed or chose). The sealed fields travel as one JSON body per row, bound to the
+row's table, UUID, revision and (for personal data) owner.
+
+Edits bump the revision. An update names the revision it was based on; if someone saved
+in between, the update raises :class:`~warmline.errors.Conflict` instead of overwriting.
+The body being replaced is kept in ``revisions``, still sealed, so history survives.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import typing
+import uuid as uuidlib
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, fields, replace
+from typing import Any, ClassVar, Generic, TypeVar
+
+from sqlite_utils import Database
+
+from warmline.accounts import Account, AccountKeys
+from warmline.crypto import Key, SealContext, open_json, seal_json
+from warmline.db import writing
+from warmline.errors import Conflict, Locked, NotFound, Tampered
+from warmline.timeutil import from_iso, to_iso, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def new_uuid() -> str:
+    return str(uuidlib.uuid4())
+
+
+@dataclass
+class Unlocked:
+    """What every repository needs from an unlocked session."""
+
+    db: Database
+    path: str
+    account: Account
+    keys: AccountKeys
+    locked: bool = False
+
+    def check(self) -> None:
+        if self.locked:
+            raise Locked()
+
+
+@dataclass
+class Record:
+    """Fields every record has. ``damaged`` is set when its sealed body failed to open."""
+
+    uuid: str = ""
+    revision: int = 0
+    damaged: bool = False
+
+
+R = TypeVar("R", bound=Record)
+
+_KINDS_CACHE: dict[type, dict[str, str]] = {}
+
+
+def _field_kinds(cls: type) -> dict[str, str]:
+    """How each field is stored: 'dt' (ISO text), 'list' (JSON), 'bool', or 'plain'."""
+    kinds = _KINDS_CACHE.get(cls)
+    if kinds is None:
+        hints = typing.get_type_hints(cls)
+        kinds = {}
+        for name, hint in hints.items():
+            text = str(hint)
+            if "datetime" in text:
+                kinds[name] = "dt"
+            elif text.startswith(("list", "typing.List", "dict")):
+                kinds[name] = "list"
+            elif hint is bool:
+                kinds[name] = "bool"
+            else:
+                kinds[name] = "plain"
+        _KINDS_CACHE[cls] = kinds
+    return kinds
+
+
+class Repository(Generic[R]):
+    """Seal, store, open and version one kind of record."""
+
+    table: ClassVar[str]
+    record_type: ClassVar[type]
+    clear_fields: ClassVar[tuple[str, ...]] = ()
+    sealed_fields: ClassVar[tuple[str, ...]] = ()
+    personal: ClassVar[bool] = False
+    label: ClassVar[str] = "A record"
+    default_order: ClassVar[str] = "rowid desc"
+
+    def __init__(self, ctx: Unlocked) -> None:
+        self._ctx = ctx
+        self._kinds = _field_kinds(self.record_type)
+        self._has_updated_at = "updated_at" in self.clear_fields
+
+    # --- keys and contexts ---------------------------------------------------------------
+
+    @property
+    def _db(self) -> Database:
+        self._ctx.check()
+        return self._ctx.db
+
+    @property
+    def _key(self) -> Key:
+        return self._ctx.keys.personal if self.personal else self._ctx.keys.team
+
+    @property
+    def _owner(self) -> str:
+        return self._ctx.account.uuid if self.personal else ""
+
+    def _seal_ctx(self, row_uuid: str, revision: int) -> SealContext:
+        return SealContext(self.table, row_uuid, "record", self._owner, revision)
+
+    # --- encoding ------------------------------------------------------------------------
+
+    def _encode_clear(self, rec: R) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in self.clear_fields:
+            value = getattr(rec, name)
+            kind = self._kinds.get(name)
+            if kind == "dt":
+                value = to_iso(value)
+            elif kind == "list":
+                value = json.dumps(value)
+            elif kind == "bool":
+                value = int(bool(value))
+            out[name] = value
+        return out
+
+    def _decode_clear(self, row: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in self.clear_fields:
+            value = row.get(name)
+            kind = self._kinds.get(name)
+            if kind == "dt":
+                value = from_iso(value)
+            elif kind == "list":
+                value = json.loads(value) if value else []
+            elif kind == "bool":
+                value = bool(value)
+            out[name] = value
+        return out
+
+    def _body(self, rec: R) -> dict[str, Any]:
+        return {name: getattr(rec, name) for name in self.sealed_fields}
+
+    def _build(self, row: dict[str, Any], body: dict[str, Any] | None) -> R:
+        values = self._decode_clear(row)
+        values["uuid"] = row["uuid"]
+        values["revision"] = row["revision"]
+        if body is None:
+            values["damaged"] = True
+        else:
+            known = {f.name for f in fields(self.record_type)}
+            values.update({k: v for k, v in body.items() if k in known})
+        return typing.cast(R, self.record_type(**values))
+
+    def _open_body(self, row_uuid: str, revision: int, blob: bytes) -> dict[str, Any] | None:
+        try:
+            body = open_json(self._key, blob, self._seal_ctx(row_uuid, revision), self.label)
+        except Tampered:
+            log.warning("a %s row failed to open and is reported damaged", self.table)
+            return None
+        return typing.cast(dict[str, Any], body)
+
+    def _row_to_record(self, row: dict[str, Any]) -> R:
+        return self._build(row, self._open_body(row["uuid"], row["revision"], row["body"]))
+
+    # --- queries ---------------------------------------------------------------------------
+
+    def _where(self, where: str | None, params: Sequence[Any]) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        args: list[Any] = []
+        if self.personal:
+            clauses.append("owner_uuid = ?")
+            args.append(self._ctx.account.uuid)
+        if where:
+            clauses.append(f"({where})")
+            args.extend(params)
+        return (" and ".join(clauses) or "1"), args
+
+    def _rows(
+        self,
+        where: str | None = None,
+        params: Sequence[Any] = (),
+        *,
+        order_by: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> Iterator[dict[str, Any]]:
+        clause, args = self._where(where, params)
+        sql = (
+            f"select * from [{self.table}] where {clause} order by {order_by or self.default_order}"
+        )
+        if limit is not None:
+            sql += " limit ? offset ?"
+            args += [limit, offset]
+        return self._db.query(sql, args)
+
+    def select(
+        self,
+        where: str | None = None,
+        params: Sequence[Any] = (),
+        *,
+        order_by: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[R]:
+        rows = self._rows(where, params, order_by=order_by, limit=limit, offset=offset)
+        return [self._row_to_record(row) for row in rows]
+
+    def count(self, where: str | None = None, params: Sequence[Any] = ()) -> int:
+        clause, args = self._where(where, params)
+        sql = f"select count(*) as n from [{self.table}] where {clause}"
+        return int(next(self._db.query(sql, args))["n"])
+
+    def get(self, record_uuid: str) -> R:
+        rows = list(self._rows("uuid = ?", [record_uuid]))
+        if not rows:
+            raise NotFound(self.label)
+        return self._row_to_record(rows[0])
+
+    # --- writes ----------------------------------------------------------------------------
+
+    def _writing(self) -> AbstractContextManager[Database]:
+        return writing(self._db, self._ctx.path)
+
+    def _extra_columns(self, rec: R) -> dict[str, Any]:
+        """Columns the repository fills itself (owner, timestamps)."""
+        return {"owner_uuid": self._ctx.account.uuid} if self.personal else {}
+
+    def add(self, rec: R) -> R:
+        """Store a new record, sealed; returns it with its UUID and revision 1."""
+        rec = replace(rec, uuid=rec.uuid or new_uuid(), revision=1)
+        if self._has_updated_at:
+            rec = replace(rec, updated_at=utcnow())  # type: ignore[call-arg]
+        row = self._encode_clear(rec)
+        row.update(self._extra_columns(rec))
+        row.update(
+            uuid=rec.uuid,
+            revision=1,
+            body=seal_json(self._key, self._body(rec), self._seal_ctx(rec.uuid, 1)),
+        )
+        with self._writing() as db:
+            db.table(self.table).insert(row)
+        return rec
+
+    def add_many(self, records: Sequence[R]) -> list[R]:
+        """Store several new records in one transaction (imports, demo data, benchmarks)."""
+        with self._writing():
+            return [self.add(rec) for rec in records]
+
+    def update(self, rec: R) -> R:
+        """Save an edit of ``rec``, which must still be at the revision it was read at."""
+        if rec.damaged:
+            raise Tampered(self.label)
+        new_revision = rec.revision + 1
+        if self._has_updated_at:
+            rec = replace(rec, updated_at=utcnow())  # type: ignore[call-arg]
+        clear = self._encode_clear(rec)
+        body = seal_json(self._key, self._body(rec), self._seal_ctx(rec.uuid, new_revision))
+        with self._writing() as db:
+            clause, args = self._where("uuid = ?", [rec.uuid])
+            old = list(db.query(f"select revision, body from [{self.table}] where {clause}", args))
+            if not old:
+                raise NotFound(self.label)
+            if old[0]["revision"] != rec.revision:
+                raise Conflict()
+            db.table("revisions").insert(
+                {
+                    "table_name": self.table,
+                    "record_uuid": rec.uuid,
+                    "revision": rec.revision,
+                    "edited_at": to_iso(utcnow()),
+                    "edited_by": self._ctx.account.uuid,
+                    "body": old[0]["body"],
+                }
+            )
+            sets = ", ".join(f"[{k}] = ?" for k in clear)
+            sql = (
+                f"update [{self.table}] set {sets}{', ' if sets else ''}revision = ?, body = ? "
+                "where uuid = ? and revision = ?"
+            )
+            cursor = db.execute(sql, [*clear.values(), new_revision, body, rec.uuid, rec.revision])
+            if cursor.rowcount != 1:
+                raise Conflict()
+        return replace(rec, revision=new_revision)
+
+    def delete(self, record_uuid: str) -> None:
+        """Delete a record and its history. ``secure_delete`` overwrites the freed pages."""
+        with self._writing() as db:
+            clause, args = self._where("uuid = ?", [record_uuid])
+            cursor = db.execute(f"delete from [{self.table}] where {clause}", args)
+            if cursor.rowcount == 0:
+                raise NotFound(self.label)
+            db.execute(
+                "delete from revisions where table_name = ? and record_uuid = ?",
+                [self.table, record_uuid],
+            )
+
+    def history(self, record_uuid: str) -> list[R]:
+        """Earlier revisions of a record, oldest first (the current one is not included)."""
+        current = list(self._rows("uuid = ?", [record_uuid]))
+        if not current:
+            raise NotFound(self.label)
+        rows = self._db.query(
+            "select * from revisions where table_name = ? and record_uuid = ? order by revision",
+            [self.table, record_uuid],
+        )
+        out = []
+        for rev in rows:
+            row = dict(current[0], revision=rev["revision"], body=rev["body"])
+            out.append(self._row_to_record(row))
+        return out

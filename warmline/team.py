@@ -1,0 +1,208 @@
+"""Managing the team from an unlocked session: accounts, roles, passphrases, recovery codes.
+
+Coordinators add people (who type their own passphrase at the workstation), change roles,
+switch accounts off and reset passphrases. A reset wraps the team key afresh for a new
+user key; the old personal key is gone with the old passphrase, so that person's private
+reflections and drafts can never be opened again. :meth:`TeamAdmin.personal_record_count`
+lets the screen say how many before it happens, and the reset deletes them.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING
+
+from sqlite_utils import Database
+
+from warmline.accounts import (
+    Account,
+    Role,
+    check_new_passphrase,
+    clean_display_name,
+    enrol,
+    kek_for,
+    load_row,
+    user_key_ctx,
+)
+from warmline.crypto import derive_kek, unwrap_key, wrap_key
+from warmline.db import writing
+from warmline.errors import InvalidInput, NotAllowed, UnknownAccount, WrongPassphrase
+from warmline.records import Unlocked
+
+if TYPE_CHECKING:
+    from warmline.vault import Vault
+
+
+class TeamAdmin:
+    def __init__(self, vault: Vault, ctx: Unlocked) -> None:
+        self._vault = vault
+        self._ctx = ctx
+
+    # --- guards ---------------------------------------------------------------------------
+
+    def _require_coordinator(self) -> None:
+        self._ctx.check()
+        if self._ctx.account.role is not Role.COORDINATOR:
+            raise NotAllowed("Only a coordinator can change the team.")
+
+    def _other(self, account_uuid: str) -> Account:
+        row = load_row(self._ctx.db, account_uuid)
+        if row is None:
+            raise UnknownAccount()
+        return Account.from_row(row)
+
+    def _active_coordinators(self) -> list[Account]:
+        return [a for a in self._vault.accounts() if a.role is Role.COORDINATOR and not a.disabled]
+
+    def _would_leave_no_coordinator(self, account_uuid: str) -> bool:
+        others = [a for a in self._active_coordinators() if a.uuid != account_uuid]
+        return not others
+
+    def _write(self) -> AbstractContextManager[Database]:
+        return writing(self._ctx.db, self._ctx.path)
+
+    # --- coordinator actions -----------------------------------------------------------------
+
+    def accounts(self) -> list[Account]:
+        self._ctx.check()
+        return self._vault.accounts()
+
+    def add_account(self, display_name: str, passphrase: str, role: Role) -> Account:
+        """Add a person. They type their own passphrase; nobody else needs to know it."""
+        self._require_coordinator()
+        name = clean_display_name(display_name)
+        if any(a.display_name.casefold() == name.casefold() for a in self._vault.accounts()):
+            raise InvalidInput("Someone on the team already has that name. Please add an initial.")
+        row = enrol(name, role, passphrase, self._vault.kdf_factory(), self._ctx.keys.team)
+        with self._write() as db:
+            db.table("accounts").insert(row)
+        return Account.from_row(row)
+
+    def set_role(self, account_uuid: str, role: Role) -> Account:
+        self._require_coordinator()
+        other = self._other(account_uuid)
+        demoting = other.role is Role.COORDINATOR and role is not Role.COORDINATOR
+        if demoting and self._would_leave_no_coordinator(account_uuid):
+            raise InvalidInput("The team needs at least one coordinator.")
+        with self._write() as db:
+            db.execute("update accounts set role = ? where uuid = ?", [role.value, account_uuid])
+        return self._other(account_uuid)
+
+    def set_disabled(self, account_uuid: str, disabled: bool) -> Account:
+        self._require_coordinator()
+        other = self._other(account_uuid)
+        if disabled and account_uuid == self._ctx.account.uuid:
+            raise InvalidInput("You cannot switch off your own account while using it.")
+        losing = disabled and other.role is Role.COORDINATOR
+        if losing and self._would_leave_no_coordinator(account_uuid):
+            raise InvalidInput("The team needs at least one coordinator.")
+        with self._write() as db:
+            db.execute(
+                "update accounts set disabled = ? where uuid = ?", [int(disabled), account_uuid]
+            )
+        return self._other(account_uuid)
+
+    def personal_record_count(self, account_uuid: str) -> int:
+        """How many private records (reflections, drafts) a passphrase reset would lose."""
+        self._ctx.check()
+        n = 0
+        for table in ("debriefs", "drafts"):
+            row = next(
+                self._ctx.db.query(
+                    f"select count(*) as n from {table} where owner_uuid = ?", [account_uuid]
+                )
+            )
+            n += int(row["n"])
+        return n
+
+    def reset_passphrase(self, account_uuid: str, new_passphrase: str) -> int:
+        """Re-enrol someone who forgot their passphrase. Returns how many private records
+        were lost (they could never be opened again, so they are deleted)."""
+        self._require_coordinator()
+        if account_uuid == self._ctx.account.uuid:
+            raise InvalidInput("To change your own passphrase, use My account.")
+        other = self._other(account_uuid)
+        fresh = enrol(
+            other.display_name,
+            other.role,
+            new_passphrase,
+            self._vault.kdf_factory(),
+            self._ctx.keys.team,
+            account_uuid=account_uuid,
+        )
+        lost = self.personal_record_count(account_uuid)
+        with self._write() as db:
+            db.execute("delete from debriefs where owner_uuid = ?", [account_uuid])
+            db.execute("delete from drafts where owner_uuid = ?", [account_uuid])
+            db.execute(
+                "update accounts set kdf = ?, user_key = ?, team_key = ?, personal_key = ?, "
+                "recovery_kdf = null, recovery_user_key = null, revision = revision + 1 "
+                "where uuid = ?",
+                [
+                    fresh["kdf"],
+                    fresh["user_key"],
+                    fresh["team_key"],
+                    fresh["personal_key"],
+                    account_uuid,
+                ],
+            )
+        return lost
+
+    # --- anyone, for themselves -----------------------------------------------------------
+
+    def change_my_passphrase(self, current: str, new: str) -> None:
+        """Re-wrap my user key under a new passphrase; nothing else changes."""
+        self._ctx.check()
+        check_new_passphrase(new)
+        me = self._ctx.account.uuid
+        row = load_row(self._ctx.db, me)
+        assert row is not None
+        kek = kek_for(current, row["kdf"])
+        try:
+            unwrap_key(kek, row["user_key"], user_key_ctx(me)).wipe()
+        except Exception:
+            raise WrongPassphrase() from None
+        finally:
+            kek.wipe()
+        self._store_new_passphrase(new)
+
+    def change_my_passphrase_after_recovery(self, new: str) -> None:
+        """After a recovery code was used: set the new passphrase and use the code up."""
+        self._store_new_passphrase(new)
+        with self._write() as db:
+            db.execute(
+                "update accounts set recovery_kdf = null, recovery_user_key = null where uuid = ?",
+                [self._ctx.account.uuid],
+            )
+
+    def _store_new_passphrase(self, new: str) -> None:
+        check_new_passphrase(new)
+        params = self._vault.kdf_factory()
+        kek = derive_kek(new, params)
+        me = self._ctx.account.uuid
+        try:
+            blob = wrap_key(kek, self._ctx.keys.user, user_key_ctx(me))
+        finally:
+            kek.wipe()
+        with self._write() as db:
+            db.execute(
+                "update accounts set kdf = ?, user_key = ?, revision = revision + 1 where uuid = ?",
+                [params.to_json(), blob, me],
+            )
+
+    def create_recovery_code(self) -> str:
+        """A new one-time recovery code for me, replacing any earlier one. Shown once."""
+        self._ctx.check()
+        me = self._ctx.account.uuid
+        code, columns = self._vault.new_recovery_columns(me, self._ctx.keys.user)
+        with self._write() as db:
+            db.table("accounts").update(me, columns)
+        return code
+
+    def remove_recovery_code(self) -> None:
+        self._ctx.check()
+        with self._write() as db:
+            db.execute(
+                "update accounts set recovery_kdf = null, recovery_user_key = null where uuid = ?",
+                [self._ctx.account.uuid],
+            )

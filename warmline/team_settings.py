@@ -1,0 +1,53 @@
+"""Team-wide settings (topics list, idle-lock minutes, debrief default), sealed.
+
+Even a topics list says something about a line's callers, so settings are sealed with the
+team key like everything else a person chose.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from warmline.crypto import SealContext, open_json, seal_json
+from warmline.db import writing
+from warmline.errors import Tampered
+from warmline.ips import default_topics
+from warmline.records import Unlocked
+
+DEFAULTS: dict[str, Any] = {
+    "idle_lock_minutes": 5,
+    "debrief_default": "ask",
+}
+
+
+class TeamSettings:
+    def __init__(self, ctx: Unlocked) -> None:
+        self._ctx = ctx
+
+    def _seal_ctx(self, key: str) -> SealContext:
+        return SealContext("settings", key, "value")
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self._ctx.check()
+        rows = list(self._ctx.db.query("select body from settings where key = ?", [key]))
+        if not rows:
+            if key == "topics":
+                return list(default_topics())
+            return DEFAULTS.get(key, default)
+        try:
+            return open_json(self._ctx.keys.team, rows[0]["body"], self._seal_ctx(key), "A setting")
+        except Tampered:
+            return DEFAULTS.get(key, default)
+
+    def set(self, key: str, value: Any) -> None:
+        self._ctx.check()
+        body = seal_json(self._ctx.keys.team, value, self._seal_ctx(key))
+        with writing(self._ctx.db, self._ctx.path) as db:
+            db.table("settings").upsert({"key": key, "revision": 1, "body": body}, pk="key")
+
+    def topics(self) -> list[str]:
+        return list(self.get("topics"))
+
+    def set_topics(self, topics: list[str]) -> None:
+        cleaned = list(dict.fromkeys(t.strip() for t in topics if t.strip()))
+        self.set("topics", cleaned)
