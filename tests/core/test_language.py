@@ -1,0 +1,337 @@
+"""The language lens: what it flags, what it leaves alone, and that it stays quick.
+
+The lens must never be noisy about the caller's own words (quotes), must not fire inside
+other words, and must always point at the exact text written so the UI can underline it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from importlib import resources
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from warmline.language import LanguageLens, LensEntry, LensHit, load_entries, suggestion_text
+
+LENS = LanguageLens.default()
+ENTRIES = load_entries()
+ALL_PHRASES = [(entry, phrase) for entry in ENTRIES for phrase in entry.phrases]
+
+
+def ids(text: str) -> list[str]:
+    return [hit.entry_id for hit in LENS.scan(text)]
+
+
+def phrases(text: str) -> list[str]:
+    return [hit.phrase for hit in LENS.scan(text)]
+
+
+# --- the table -----------------------------------------------------------------------
+
+
+def test_table_is_packaged_json_with_the_expected_shape() -> None:
+    raw = resources.files("warmline.data").joinpath("language_table.json").read_text("utf-8")
+    data = json.loads(raw)
+    assert isinstance(data, list) and len(data) >= 25
+    for item in data:
+        assert set(item) == {"id", "phrases", "consider", "why"}
+        assert item["why"].strip() and len(item["why"]) < 160
+
+
+def test_table_covers_the_domain_doc_rows() -> None:
+    entry_ids = {entry.id for entry in ENTRIES}
+    for expected in (
+        "attention_seeking",
+        "refused",
+        "suffers_from",
+        "non_compliant",
+        "frequent_flyer",
+        "is_schizophrenic",
+        "is_bipolar",
+        "is_borderline",
+        "clean",
+        "dirty",
+        "patient_client_consumer",
+        "the_mentally_ill",
+        "committed_suicide",
+        "kicking_off",
+        "lacks_insight",
+        "believes_that",
+    ):
+        assert expected in entry_ids
+
+
+def test_phrases_are_lowercase_and_trimmed() -> None:
+    for _, phrase in ALL_PHRASES:
+        assert phrase == phrase.lower() == " ".join(phrase.split())
+
+
+@pytest.mark.parametrize(("entry", "phrase"), ALL_PHRASES, ids=[p for _, p in ALL_PHRASES])
+def test_every_table_phrase_is_flagged_with_its_alternatives(entry: LensEntry, phrase: str) -> None:
+    text = f"Note: they {phrase} today."
+    hits = LENS.scan(text)
+    assert len(hits) == 1
+    hit = hits[0]
+    assert hit.entry_id == entry.id
+    assert hit.phrase == phrase
+    assert text[hit.start : hit.end] == phrase
+    assert hit.consider == entry.consider
+    assert hit.why == entry.why
+
+
+@pytest.mark.parametrize(("entry", "phrase"), ALL_PHRASES, ids=[p for _, p in ALL_PHRASES])
+def test_every_table_phrase_is_left_alone_inside_quotes(entry: LensEntry, phrase: str) -> None:
+    assert LENS.scan(f'Robin said "{phrase}" twice.') == []
+    assert LENS.scan(f"Robin said “{phrase}” twice.") == []
+    assert LENS.scan(f"Robin said ‘{phrase}’ twice.") == []
+
+
+def test_suggestions_themselves_pass_the_lens() -> None:
+    for entry in ENTRIES:
+        for option in entry.consider:
+            assert LENS.scan(option) == [], (entry.id, option)
+
+
+# --- matching rules --------------------------------------------------------------------
+
+
+def test_case_insensitive_and_reports_text_as_written() -> None:
+    hits = LENS.scan("She REFUSED. He Suffers From headaches.")
+    assert [h.phrase for h in hits] == ["REFUSED", "Suffers From"]
+    assert [h.entry_id for h in hits] == ["refused", "suffers_from"]
+
+
+def test_whole_words_only() -> None:
+    assert LENS.scan("The cleaner came, then a clean-up, and refusedly something.") == []
+    assert LENS.scan("Impatient, clientele, unclean, consumerism, victimhood.") == []
+    assert ids("It was clean.") == ["clean"]
+
+
+def test_apostrophe_after_a_word_still_counts_as_a_boundary() -> None:
+    assert phrases("the patient's notes and the client’s phone") == ["patient", "client"]
+
+
+def test_multi_word_phrase_across_newline_and_runs_of_whitespace() -> None:
+    text = "Robin suffers\nfrom headaches and is   a\n\tschizophrenic apparently."
+    hits = LENS.scan(text)
+    assert [h.entry_id for h in hits] == ["suffers_from", "is_schizophrenic"]
+    assert hits[0].phrase == "suffers\nfrom"
+    assert hits[1].phrase == "is   a\n\tschizophrenic"
+
+
+def test_hits_are_sorted_by_start() -> None:
+    hits = LENS.scan("dirty, clean, relapse, denial, victim")
+    starts = [h.start for h in hits]
+    assert starts == sorted(starts)
+    assert len(hits) == 5
+
+
+def test_longest_match_wins_on_overlap() -> None:
+    assert phrases("he is a schizophrenic") == ["is a schizophrenic"]
+    assert phrases("talking about the mentally ill") == ["the mentally ill"]
+    assert phrases("a failed suicide attempt") == ["failed suicide attempt"]
+
+
+def test_longest_wins_even_when_a_shorter_match_starts_first() -> None:
+    lens = LanguageLens(
+        [
+            LensEntry("short", ("big red",), ("x",), "why"),
+            LensEntry("long", ("red bus stop",), ("y",), "why"),
+        ]
+    )
+    hits = lens.scan("the big red bus stop")
+    assert [(h.entry_id, h.phrase) for h in hits] == [("long", "red bus stop")]
+
+
+def test_longer_phrase_that_fails_a_word_boundary_falls_back_to_shorter() -> None:
+    lens = LanguageLens(
+        [
+            LensEntry("clean", ("clean",), ("x",), "why"),
+            LensEntry("sober", ("clean and sober",), ("y",), "why"),
+        ]
+    )
+    assert [h.entry_id for h in lens.scan("clean and soberly")] == ["clean"]
+    assert [h.entry_id for h in lens.scan("clean and sober.")] == ["sober"]
+
+
+def test_curly_apostrophe_in_a_phrase_matches_both_styles() -> None:
+    lens = LanguageLens([LensEntry("e", ("he's bonkers",), ("x",), "why")])
+    assert len(lens.scan("he's bonkers")) == 1
+    assert len(lens.scan("he’s bonkers")) == 1
+
+
+def test_empty_text_and_empty_lens() -> None:
+    assert LENS.scan("") == []
+    assert LanguageLens([]).scan("refused") == []
+
+
+def test_entries_may_be_given_as_mappings() -> None:
+    lens = LanguageLens(
+        [{"id": "e", "phrases": ["refused"], "consider": ["declined"], "why": "because"}]
+    )
+    assert [h.entry_id for h in lens.scan("refused")] == ["e"]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"phrases": ["a"], "consider": ["b"], "why": "c"},
+        {"id": "x", "phrases": [], "consider": ["b"], "why": "c"},
+        {"id": "x", "phrases": ["a"], "consider": [""], "why": "c"},
+        {"id": "x", "phrases": ["a"], "consider": ["b"], "why": " "},
+    ],
+)
+def test_malformed_entries_are_rejected(bad: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        LanguageLens([bad])
+
+
+def test_duplicate_phrases_or_ids_are_rejected() -> None:
+    with pytest.raises(ValueError, match="appears in both"):
+        LanguageLens(
+            [LensEntry("a", ("refused",), ("x",), "w"), LensEntry("b", ("Refused",), ("y",), "w")]
+        )
+    with pytest.raises(ValueError, match="duplicate entry id"):
+        LanguageLens([LensEntry("a", ("one",), ("x",), "w"), LensEntry("a", ("two",), ("y",), "w")])
+
+
+def test_default_is_built_once() -> None:
+    assert LanguageLens.default() is LanguageLens.default()
+
+
+# --- quotes ----------------------------------------------------------------------------
+
+
+def test_straight_and_curly_double_quotes_protect_the_callers_words() -> None:
+    assert LENS.scan('Robin said "I was refused again" and laughed.') == []
+    assert LENS.scan("Robin said “I was refused again” and laughed.") == []
+
+
+def test_text_outside_the_quote_is_still_scanned() -> None:
+    hits = LENS.scan('He refused. "I refused," he said. Then refused again.')
+    assert [h.start for h in hits] == [3, 39]
+
+
+def test_curly_single_quotes_with_an_apostrophe_inside() -> None:
+    assert LENS.scan("She said ‘I don’t want to be a patient’ and hung up.") == []
+
+
+def test_straight_single_quotes_only_at_word_edges() -> None:
+    assert LENS.scan("They called it 'attention seeking' back then.") == []
+    # Apostrophes are not quotes: the words between them are the worker's own.
+    assert ids("Robin's sister isn't a patient, she's a friend.") == ["patient_client_consumer"]
+    assert ids("The callers' phones: they refused calls. It's fine.") == ["refused"]
+
+
+def test_unmatched_straight_single_quote_is_an_apostrophe() -> None:
+    assert ids("Back in the '90s she was refused help.") == ["refused"]
+
+
+def test_unclosed_quote_runs_to_the_end_of_its_paragraph_only() -> None:
+    text = 'Robin said "I suffer from nerves\nand was refused\n\nLater: she refused a callback.'
+    hits = LENS.scan(text)
+    assert [h.phrase for h in hits] == ["refused"]
+    assert hits[0].start == text.rindex("refused")
+
+
+def test_quotes_never_cross_a_blank_line() -> None:
+    text = '"first paragraph\n   \nrefused here" and more'
+    assert ids(text) == ["refused"]
+
+
+def test_phrase_straddling_a_quote_mark_is_not_flagged() -> None:
+    assert LENS.scan('he suffers "from it all"') == []
+
+
+# --- suggestion text -------------------------------------------------------------------
+
+
+def test_suggestion_text_is_a_warm_sentence() -> None:
+    hit = LENS.scan("He suffers from headaches.")[0]
+    assert suggestion_text(hit) == (
+        "Consider “is living with” or “is experiencing” instead of “suffers from”."
+    )
+
+
+def test_suggestion_text_single_and_many_options_and_folded_whitespace() -> None:
+    one = LensHit(0, 1, "lacks\ninsight", "lacks_insight", ("sees it differently",), "w")
+    assert suggestion_text(one) == "Consider “sees it differently” instead of “lacks insight”."
+    three = LensHit(0, 1, "X", "e", ("a", "b", "c"), "w")
+    assert suggestion_text(three) == "Consider “a”, “b” or “c” instead of “X”."
+
+
+# --- speed -----------------------------------------------------------------------------
+
+
+def test_scanning_five_kilobytes_is_quick() -> None:
+    """A loose bound (ten times the target) so slow CI machines do not make this flaky."""
+    chunk = (
+        'Robin suffers from low mood and said "I refused the pills". She is not a '
+        "frequent flyer, just lonely; the cleaner came round. We talked about ‘being a "
+        "patient’ and what she wants more of.\n"
+    )
+    text = (chunk * (5000 // len(chunk) + 1))[:5000]
+    LENS.scan(text)
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        LENS.scan(text)
+        best = min(best, time.perf_counter() - started)
+    assert best < 0.05
+
+
+def test_many_unmatched_apostrophes_stay_quick() -> None:
+    """Every ' here could open a quote but none can close one: must not go quadratic."""
+    text = ("'a " * 1700)[:4990] + " refused"
+    started = time.perf_counter()
+    hits = LENS.scan(text)
+    assert time.perf_counter() - started < 0.1
+    assert [h.phrase for h in hits] == ["refused"]
+
+
+# --- properties ------------------------------------------------------------------------
+
+_phrase_strategy = st.sampled_from([phrase for _, phrase in ALL_PHRASES])
+_noise = st.text(
+    alphabet=st.sampled_from(list("abcdefg xyz-_.,;!?'’‘\"“”\n\t0123ABCÉé")), max_size=12
+)
+_mixed_text = st.lists(st.one_of(_phrase_strategy, _noise), max_size=20).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_mixed_text, st.text(max_size=300)))
+def test_scan_never_raises_and_hits_are_sane(text: str) -> None:
+    hits = LENS.scan(text)
+    previous_end = 0
+    for hit in hits:
+        assert 0 <= previous_end <= hit.start < hit.end <= len(text)
+        assert text[hit.start : hit.end] == hit.phrase
+        assert hit.consider
+        previous_end = hit.end
+
+
+_quote_safe_noise = st.text(
+    alphabet=st.sampled_from(list("abcdefg xyz-_.,;!?'’‘0123ABC\n")), max_size=12
+)
+_inside_quotes = st.lists(st.one_of(_phrase_strategy, _quote_safe_noise), max_size=12).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_inside_quotes, st.sampled_from([('"', '"'), ("“", "”")]))
+def test_text_wrapped_in_double_quotes_never_produces_hits(
+    inner: str, marks: tuple[str, str]
+) -> None:
+    assume(not re.search(r"\n[^\S\n]*\n", inner))
+    opening, closing = marks
+    assert LENS.scan(f"{opening}{inner}{closing}") == []
+    # Also when surrounded by quote-free text: no hit may reach into the quote.
+    text = f"He refused. {opening}{inner}{closing} and then refused"
+    start = text.index(opening)
+    end = text.rindex(closing) + 1
+    hits = LENS.scan(text)
+    assert all(hit.end <= start or hit.start >= end for hit in hits)
+    assert len(hits) == 2
