@@ -1,0 +1,78 @@
+"""UI fixtures: a real vault (cheap test KDF), the task runner and a Backend for pages."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from ui.backend import Backend
+from ui.clipboard import SafeClipboard
+from ui.clock import FakeClock
+from ui.tasks import TaskRunner
+from warmline import crypto
+from warmline.accounts import Role
+from warmline.session import Session
+from warmline.vault import Vault
+
+crypto.allow_cheap_kdf_for_tests()
+
+UI_PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture
+def fake_clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def runner(qtbot: QtBot) -> Iterator[TaskRunner]:
+    task_runner = TaskRunner()
+    yield task_runner
+    task_runner.shutdown(wait=True)
+
+
+@pytest.fixture
+def ui_vault(tmp_path: Path) -> Iterator[tuple[Vault, Session]]:
+    vault, session = Vault.create(
+        tmp_path / "line", "Test Line", "Alex", UI_PASSPHRASE,
+        kdf_factory=crypto.cheap_test_params,
+    )
+    yield vault, session
+    with contextlib.suppress(Exception):
+        vault.close()
+
+
+@pytest.fixture
+def backend(
+    qtbot: QtBot, runner: TaskRunner, ui_vault: tuple[Vault, Session], fake_clock: FakeClock
+) -> Iterator[Backend]:
+    """A coordinator's backend. Wait for work with ``wait_idle(qtbot, runner)``."""
+    vault, session = ui_vault
+    b = Backend(runner, session, fake_clock, SafeClipboard(), vault.line_name)
+    b.refresh_accounts()
+    wait_idle(qtbot, runner)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def volunteer_backend(
+    qtbot: QtBot, runner: TaskRunner, ui_vault: tuple[Vault, Session], fake_clock: FakeClock
+) -> Iterator[Backend]:
+    vault, session = ui_vault
+    account = session.team.add_account("Sam", "sams own passphrase", Role.VOLUNTEER)
+    sam = vault.unlock(account.uuid, "sams own passphrase")
+    b = Backend(runner, sam, fake_clock, SafeClipboard(), vault.line_name)
+    b.refresh_accounts()
+    wait_idle(qtbot, runner)
+    yield b
+    b.close()
+
+
+def wait_idle(qtbot: QtBot, runner: TaskRunner, timeout: int = 5000) -> None:
+    """Wait until every submitted task has been delivered on the GUI thread."""
+    qtbot.waitUntil(lambda: not runner.busy, timeout=timeout)

@@ -1,0 +1,226 @@
+"""Clock and IdleWatcher, driven by a FakeClock and direct check() calls: no sleeps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent, QWheelEvent
+from PySide6.QtWidgets import QApplication, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from ui.clock import Clock, FakeClock, SystemClock
+from ui.idle import IdleWatcher
+
+# -- clock ---------------------------------------------------------------------------------
+
+
+def test_system_clock_is_utc_aware_and_monotonic() -> None:
+    clock: Clock = SystemClock()
+    now = clock.now()
+    assert now.tzinfo is not None
+    assert now.utcoffset() == timedelta(0)
+    first = clock.monotonic()
+    assert clock.monotonic() >= first
+
+
+def test_fake_clock_advances_both_kinds_of_time() -> None:
+    start = datetime(2025, 3, 1, 22, 0, tzinfo=UTC)
+    clock = FakeClock(start, monotonic_start=50.0)
+    clock.advance(90)
+    assert clock.now() == start + timedelta(seconds=90)
+    assert clock.monotonic() == 140.0
+
+
+def test_fake_clock_refuses_naive_times_and_going_backwards() -> None:
+    with pytest.raises(ValueError):
+        FakeClock(datetime(2025, 1, 1))
+    clock = FakeClock()
+    with pytest.raises(ValueError):
+        clock.advance(-1)
+    with pytest.raises(ValueError):
+        clock.set_now(datetime(2025, 1, 1))
+
+
+def test_fake_clock_normalises_to_utc_and_set_now_leaves_monotonic() -> None:
+    plus_two = datetime(2025, 6, 1, 14, 0, tzinfo=timezone(timedelta(hours=2)))
+    clock = FakeClock(plus_two)
+    assert clock.now() == datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+    assert clock.now().tzinfo is UTC
+    mono = clock.monotonic()
+    clock.set_now(clock.now() - timedelta(hours=1))
+    assert clock.monotonic() == mono
+
+
+# -- idle watcher --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def watcher(qapp: QApplication, clock: FakeClock) -> Iterator[IdleWatcher]:
+    idle = IdleWatcher(clock, timeout_minutes=5)
+    idle.start()
+    yield idle
+    idle.stop()
+
+
+def test_fires_once_after_timeout(qtbot: QtBot, watcher: IdleWatcher, clock: FakeClock) -> None:
+    clock.advance(299)
+    with qtbot.assertNotEmitted(watcher.idle_timeout):
+        watcher.check()
+    clock.advance(1)
+    with qtbot.waitSignal(watcher.idle_timeout, timeout=100):
+        watcher.check()
+    clock.advance(600)
+    with qtbot.assertNotEmitted(watcher.idle_timeout):
+        watcher.check()
+
+
+def test_reset_rearms(qtbot: QtBot, watcher: IdleWatcher, clock: FakeClock) -> None:
+    clock.advance(300)
+    with qtbot.waitSignal(watcher.idle_timeout, timeout=100):
+        watcher.check()
+    watcher.reset()
+    clock.advance(299)
+    with qtbot.assertNotEmitted(watcher.idle_timeout):
+        watcher.check()
+    clock.advance(1)
+    with qtbot.waitSignal(watcher.idle_timeout, timeout=100):
+        watcher.check()
+
+
+def test_key_press_counts_as_activity(qtbot: QtBot, watcher: IdleWatcher, clock: FakeClock) -> None:
+    field = QLineEdit()
+    qtbot.addWidget(field)
+    clock.advance(200)
+    qtbot.keyClick(field, Qt.Key.Key_A)
+    clock.advance(200)  # 400 s since start, but only 200 since the key press
+    with qtbot.assertNotEmitted(watcher.idle_timeout):
+        watcher.check()
+    assert watcher.idle_seconds() == pytest.approx(200)
+
+
+def test_mouse_click_move_and_wheel_count_as_activity(
+    qtbot: QtBot, watcher: IdleWatcher, clock: FakeClock
+) -> None:
+    field = QLineEdit()
+    qtbot.addWidget(field)
+    clock.advance(100)
+    qtbot.mouseClick(field, Qt.MouseButton.LeftButton)
+    assert watcher.idle_seconds() == 0
+    clock.advance(100)
+    QApplication.sendEvent(field, _mouse_move_event())
+    assert watcher.idle_seconds() == 0
+    clock.advance(100)
+    QApplication.sendEvent(field, _wheel_event())
+    assert watcher.idle_seconds() == 0
+
+
+def test_other_events_do_not_count(qtbot: QtBot, watcher: IdleWatcher, clock: FakeClock) -> None:
+    field = QLineEdit()
+    qtbot.addWidget(field)
+    clock.advance(100)
+    field.show()
+    field.resize(300, 40)
+    field.setText("timer ticking, repaint")
+    assert watcher.idle_seconds() == pytest.approx(100)
+
+
+def test_event_filter_never_consumes_input(
+    qtbot: QtBot, watcher: IdleWatcher, clock: FakeClock
+) -> None:
+    field = QLineEdit()
+    qtbot.addWidget(field)
+    qtbot.keyClicks(field, "hello")
+    assert field.text() == "hello"
+
+
+def test_suspend_counts_as_idle(qtbot: QtBot, watcher: IdleWatcher, clock: FakeClock) -> None:
+    # Monotonic time stands still while a laptop sleeps; the wall clock does not.
+    clock.set_now(clock.now() + timedelta(hours=1))
+    with qtbot.waitSignal(watcher.idle_timeout, timeout=100):
+        watcher.check()
+
+
+def test_wall_clock_set_back_does_not_delay_lock(
+    qtbot: QtBot, watcher: IdleWatcher, clock: FakeClock
+) -> None:
+    clock.set_now(clock.now() - timedelta(hours=3))
+    clock.advance(300)
+    with qtbot.waitSignal(watcher.idle_timeout, timeout=100):
+        watcher.check()
+
+
+def test_set_timeout_minutes_applies_to_time_already_idle(
+    qtbot: QtBot, watcher: IdleWatcher, clock: FakeClock
+) -> None:
+    clock.advance(120)
+    with qtbot.assertNotEmitted(watcher.idle_timeout):
+        watcher.check()
+    watcher.set_timeout_minutes(2)
+    assert watcher.timeout_seconds == 120
+    with qtbot.waitSignal(watcher.idle_timeout, timeout=100):
+        watcher.check()
+
+
+def test_timeout_none_turns_locking_off(
+    qtbot: QtBot, watcher: IdleWatcher, clock: FakeClock
+) -> None:
+    watcher.set_timeout_minutes(None)
+    clock.advance(86_400)
+    with qtbot.assertNotEmitted(watcher.idle_timeout):
+        watcher.check()
+    with pytest.raises(ValueError):
+        watcher.set_timeout_minutes(0)
+
+
+def test_stopped_watcher_neither_fires_nor_listens(
+    qtbot: QtBot, watcher: IdleWatcher, clock: FakeClock
+) -> None:
+    field = QLineEdit()
+    qtbot.addWidget(field)
+    watcher.stop()
+    assert not watcher.running
+    clock.advance(400)
+    qtbot.keyClick(field, Qt.Key.Key_A)  # not noticed: the filter is gone
+    assert watcher.idle_seconds() == pytest.approx(400)
+    with qtbot.assertNotEmitted(watcher.idle_timeout):
+        watcher.check()
+    watcher.start()  # starting again counts from now
+    assert watcher.idle_seconds() == 0
+
+
+def test_timer_drives_check_about_once_a_second(watcher: IdleWatcher) -> None:
+    assert watcher.running
+    assert watcher._timer.isActive()
+    assert watcher._timer.interval() == IdleWatcher.CHECK_INTERVAL_MS
+
+
+def _mouse_move_event() -> QMouseEvent:
+    return QMouseEvent(
+        QEvent.Type.MouseMove,
+        QPointF(5, 5),
+        QPointF(5, 5),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+
+
+def _wheel_event() -> QWheelEvent:
+    return QWheelEvent(
+        QPointF(5, 5),
+        QPointF(5, 5),
+        QPoint(0, 0),
+        QPoint(0, 120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
