@@ -45,10 +45,10 @@ class CallerRepository(Repository[Caller]):
     label = "A regular caller's record"
     default_order = "created_at"
 
-    def add(self, rec: Caller) -> Caller:
+    def _prepare_new(self, rec: Caller) -> Caller:
         if rec.created_at is None:
             rec.created_at = utcnow()
-        return super().add(rec)
+        return rec
 
     def all(self) -> list[Caller]:
         """Every regular, sorted by alias. Regulars are few, so all are opened at once."""

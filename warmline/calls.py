@@ -106,8 +106,8 @@ class CallRepository(Repository[Call]):
             rec.duration_s = int((rec.ended_at - rec.started_at).total_seconds())
         return rec
 
-    def add(self, rec: Call) -> Call:
-        return super().add(self._prepare(rec))
+    def _prepare_new(self, rec: Call) -> Call:
+        return self._prepare(rec)
 
     def update(self, rec: Call) -> Call:
         return super().update(self._prepare(rec))

@@ -38,9 +38,9 @@ class DebriefRepository(Repository[Debrief]):
     label = "A reflection"
     default_order = "created_at desc"
 
-    def add(self, rec: Debrief) -> Debrief:
+    def _prepare_new(self, rec: Debrief) -> Debrief:
         rec.created_at = rec.created_at or utcnow()
-        return super().add(rec)
+        return rec
 
     def mine(self, limit: int | None = None) -> list[Debrief]:
         return self.select(limit=limit)

@@ -46,10 +46,10 @@ class HandoverRepository(Repository[Handover]):
     label = "A handover"
     default_order = "created_at desc"
 
-    def add(self, rec: Handover) -> Handover:
+    def _prepare_new(self, rec: Handover) -> Handover:
         rec.author_uuid = rec.author_uuid or self._ctx.account.uuid
         rec.created_at = rec.created_at or utcnow()
-        return super().add(rec)
+        return rec
 
     def recent(self, limit: int = 20) -> list[Handover]:
         return self.select(limit=limit)

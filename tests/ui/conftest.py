@@ -29,7 +29,9 @@ def fake_clock() -> FakeClock:
 
 
 @pytest.fixture
-def runner(qtbot: QtBot) -> Iterator[TaskRunner]:
+def runner(qtbot: QtBot, ui_vault: tuple[Vault, Session]) -> Iterator[TaskRunner]:
+    # Depends on ui_vault so it is torn down first: work still queued must finish before
+    # the vault closes under it.
     task_runner = TaskRunner()
     yield task_runner
     task_runner.shutdown(wait=True)
