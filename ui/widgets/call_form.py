@@ -130,18 +130,18 @@ class CallForm(QWidget):
         self.picker = self.note.picker
         self.sections = self.note.sections
 
-        self.scroll = QScrollArea(self)
-        self.scroll.setObjectName("call-scroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setObjectName("call-scroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         # Everything wraps to the width, so a sideways scroll bar only appears in a window
         # too narrow for the text size; clipping the right edge would hide words.
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.scroll.setWidget(self.note)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.scroll_area.setWidget(self.note)
 
         body = QHBoxLayout()
         body.setSpacing(16)
-        body.addWidget(self.scroll, 3)
+        body.addWidget(self.scroll_area, 3)
         body.addWidget(self._build_side(), 1)
 
         layout = QVBoxLayout(self)
@@ -353,8 +353,8 @@ class CallForm(QWidget):
     def focus_section(self, task_id: str) -> None:
         """Jump to one of the four IPS sections (Ctrl+1..4)."""
         edit = self.sections[task_id]
-        self.scroll.ensureWidgetVisible(self.note.section_titles[task_id])
-        self.scroll.ensureWidgetVisible(edit)
+        self.scroll_area.ensureWidgetVisible(self.note.section_titles[task_id])
+        self.scroll_area.ensureWidgetVisible(edit)
         edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def has_content(self) -> bool:

@@ -1,0 +1,122 @@
+"""Entry point: ``warmline [--data-dir DIR] [--demo] [--version]``.
+
+Startup does as little as possible before the window shows: the vault is opened on the
+worker thread while the window already says "Opening…".
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+START = time.perf_counter()
+
+import warmline  # noqa: E402
+from warmline.paths import ENV_DATA_DIR, default_data_dir, resolve_data_dir  # noqa: E402
+
+APP_NAME = "Warmline"
+log = logging.getLogger("warmline")
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="warmline",
+        description="Call notes, handovers and private reflections for peer-run warmlines.",
+    )
+    parser.add_argument("--version", action="version", version=f"Warmline {warmline.__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help=f"folder for this line's data (default: ${ENV_DATA_DIR} or {default_data_dir()})",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open a demo line with fictional calls (made on first use, kept apart from real data)",
+    )
+    return parser.parse_known_args(argv)[0]
+
+
+def harden_process() -> None:
+    """Files we create are private, and a crash leaves no core dump holding keys."""
+    os.umask(0o077)
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ImportError, ValueError, OSError):  # not on every platform
+        pass
+
+
+def data_dir_for(args: argparse.Namespace) -> Path:
+    if args.demo and not args.data_dir and not os.environ.get(ENV_DATA_DIR):
+        return default_data_dir() / "demo"
+    return resolve_data_dir(args.data_dir)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    harden_process()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ui.controller import AppController
+    from ui.preferences import last_appearance
+    from ui.prompts import Prompts
+    from ui.resources import app_icon
+    from ui.single_instance import SingleInstance
+    from ui.theme import apply_theme
+
+    QApplication.setOrganizationName(APP_NAME)
+    QApplication.setApplicationName(APP_NAME)
+    QApplication.setApplicationVersion(warmline.__version__)
+    QApplication.setDesktopFileName("warmline")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setWindowIcon(app_icon())
+    theme, scale = last_appearance()
+    apply_theme(app, theme, scale)
+
+    data_dir = data_dir_for(args)
+    instance = SingleInstance(data_dir)
+    if not instance.claim():
+        Prompts.info(
+            None,
+            APP_NAME,
+            app.translate(
+                "app",
+                "Warmline is already open for this line. We have brought that window to the front.",
+            ),
+        )
+        return 0
+
+    controller = AppController(data_dir, demo=args.demo, app=app)
+    instance.raise_requested.connect(controller.raise_window)
+    app.aboutToQuit.connect(controller.shutdown)
+    controller.window.show()
+    controller.start()
+
+    if os.environ.get("WARMLINE_TIMING"):
+
+        def report(what: str) -> None:
+            ms = 1000 * (time.perf_counter() - START)
+            print(f"startup: {what} after {ms:.0f} ms", file=sys.stderr)
+
+        QTimer.singleShot(0, lambda: report("window shown"))
+        controller.vault_ready.connect(lambda: report("unlock screen ready"))
+    code = app.exec()
+    controller.shutdown()
+    instance.release()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""Which sections the main window offers, in navigation order, and how they talk to each other.
+
+Pages never reach into one another: this module connects one page's signals to another's
+slots (open a call from the list, show a caller's calls), so each page stays independent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ui.screens.base import Page
+from ui.screens.call import CallPage
+from ui.screens.callers import CallersPage
+from ui.screens.calls import CallsPage
+from ui.screens.my_account import MyAccountPage
+from ui.screens.settings import SettingsPage
+from ui.screens.team import TeamPage
+from ui.workspace import Workspace
+
+
+def page_types() -> list[type[Page]]:
+    return [CallPage, CallsPage, CallersPage, TeamPage, MyAccountPage, SettingsPage]
+
+
+def wire_pages(workspace: Workspace, search: Any) -> None:
+    """Connect pages to each other once the workspace has built them."""
+    call = workspace.pages.get(CallPage.key)
+    calls = workspace.pages.get(CallsPage.key)
+    callers = workspace.pages.get(CallersPage.key)
+    if isinstance(calls, CallsPage):
+        if search is not None:
+            calls.set_search(search)
+        if isinstance(call, CallPage):
+
+            def open_call(call_uuid: str) -> None:
+                workspace.show_page(CallPage.key)
+                call.open_call(call_uuid)
+
+            calls.open_call_requested.connect(open_call)
+    if isinstance(callers, CallersPage) and isinstance(calls, CallsPage):
+
+        def show_calls(caller_uuid: str) -> None:
+            workspace.show_page(CallsPage.key)
+            calls.filter_by_caller(caller_uuid)
+
+        callers.show_calls_for_caller.connect(show_calls)

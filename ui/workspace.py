@@ -1,0 +1,80 @@
+"""The unlocked part of the main window: navigation on the left, the chosen section on the right.
+
+A Workspace exists only while someone is unlocked. Locking deletes it, and with it every
+page, model and widget that held decrypted text.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QStackedWidget,
+    QWidget,
+)
+
+from ui.backend import Backend
+from ui.screens.base import Page
+
+
+class Workspace(QWidget):
+    page_changed = Signal(str)
+
+    def __init__(
+        self, backend: Backend, page_types: list[type[Page]], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("workspace")
+        self.backend = backend
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName("Sections")
+        self.nav.setProperty("role", "nav")
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.stack = QStackedWidget()
+        self.pages: dict[str, Page] = {}
+        for number, page_type in enumerate(
+            [p for p in page_types if p.available_to(backend)], start=1
+        ):
+            page = page_type(backend)
+            self.pages[page_type.key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(page_type.title)
+            item.setData(Qt.ItemDataRole.UserRole, page_type.key)
+            if number <= 9:
+                item.setToolTip(f"{page_type.title} (Alt+{number})")
+                shortcut = QShortcut(QKeySequence(f"Alt+{number}"), self)
+                shortcut.activated.connect(lambda k=page_type.key: self.show_page(k))
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self._row_changed)
+        self.nav.setFixedWidth(max(170, self.nav.sizeHintForColumn(0) + 32))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        if self.nav.count():
+            self.nav.setCurrentRow(0)
+
+    def current_page(self) -> Page | None:
+        widget = self.stack.currentWidget()
+        return widget if isinstance(widget, Page) else None
+
+    def show_page(self, key: str) -> Page | None:
+        page = self.pages.get(key)
+        if page is None:
+            return None
+        self.nav.setCurrentRow(self.stack.indexOf(page))
+        return page
+
+    def _row_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        page = self.stack.widget(row)
+        self.stack.setCurrentIndex(row)
+        if isinstance(page, Page):
+            page.activated()
+            self.page_changed.emit(page.key)
