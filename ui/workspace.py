@@ -77,4 +77,6 @@ class Workspace(QWidget):
         self.stack.setCurrentIndex(row)
         if isinstance(page, Page):
             page.activated()
+            if not self.nav.hasFocus():  # chosen by shortcut or menu: go into the page
+                page.focus_first()
             self.page_changed.emit(page.key)

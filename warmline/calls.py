@@ -141,8 +141,10 @@ class CallRepository(Repository[Call]):
         while page:
             yield page
             last = page[-1]
+            # Written as a range on started_at so SQLite walks its index instead of
+            # collecting and sorting every older row for each batch.
             page = self.select(
-                "started_at < ? or (started_at = ? and uuid > ?)",
+                "started_at <= ? and (started_at < ? or uuid > ?)",
                 [to_iso(last.started_at), to_iso(last.started_at), last.uuid],
                 limit=batch,
             )

@@ -22,7 +22,7 @@ from sqlite_utils import Database, Migrations
 
 from warmline.errors import StorageFull, VaultCorrupt, VaultFromNewerVersion
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 migrations = Migrations("warmline")
@@ -140,6 +140,12 @@ def m001_initial(db: Database) -> None:
     )
     db.table("revisions").create_index(["table_name", "record_uuid"])
     db.table("settings").create({"key": str, "revision": int, "body": bytes}, pk="key")
+
+
+@migrations()
+def m002_calls_updated_at_index(db: Database) -> None:
+    """Finding calls saved since a moment (to keep the search index current) without a scan."""
+    db.table("calls").create_index(["updated_at"])
 
 
 def _check_file(path: Path) -> None:

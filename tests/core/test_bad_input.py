@@ -76,3 +76,25 @@ def test_vault_from_a_newer_version_is_refused(data_dir: Path) -> None:
         Vault.open(data_dir, kdf_factory=CHEAP)
     assert "newer version" in str(info.value)
     assert digest(path) == before
+
+
+def test_an_older_vault_is_migrated_forward_and_keeps_its_records(data_dir: Path) -> None:
+    from warmline.db import SCHEMA_VERSION
+
+    path = make_closed_vault(data_dir)
+    conn = sqlite3.connect(path)  # wind the file back to schema 1, as an older Warmline left it
+    conn.execute("drop index idx_calls_updated_at")
+    conn.execute("delete from _sqlite_migrations where name = 'm002_calls_updated_at_index'")
+    conn.execute("update meta set value = '1' where key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    vault = Vault.open(data_dir, kdf_factory=CHEAP)
+    try:
+        indexes = {i.name for i in vault.db.table("calls").indexes}
+        assert "idx_calls_updated_at" in indexes
+        version = next(vault.db.query("select value from meta where key = 'schema_version'"))
+        assert int(version["value"]) == SCHEMA_VERSION
+        session = vault.unlock(vault.accounts()[0].uuid, "a long passphrase")
+        assert session.calls.count() == 50
+    finally:
+        vault.close()

@@ -359,3 +359,116 @@ def test_system_sleep_or_screen_lock_locks(make_controller, qtbot: QtBot, tmp_pa
     assert controller.is_unlocked
     controller.system_events.on_state(True)
     assert not controller.is_unlocked
+
+
+def _press(
+    qtbot: QtBot, key: Qt.Key, mod: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+) -> None:
+    target = QApplication.focusWidget()
+    assert target is not None
+    qtbot.keyClick(target, key, mod)
+
+
+def test_keyboard_only_a_call_is_logged_then_found_by_search(
+    make_controller, qtbot: QtBot, tmp_path: Path, fake_clock: FakeClock
+) -> None:
+    """The whole path a volunteer takes, keyboard only, from the lock screen to the list."""
+    from PySide6.QtWidgets import QLineEdit, QTableView
+
+    from warmline.callers import Caller
+
+    data_dir, _ = existing_vault(tmp_path)
+    vault = Vault.open(data_dir)
+    session = vault.unlock(vault.accounts()[0].uuid, UI_PASSPHRASE)
+    session.callers.add(Caller(alias="Robin", calls_per_day=3, usual_minutes=20))
+    vault.close()
+    controller = make_controller(data_dir)
+    controller.start()
+    unlock_as(qtbot, controller, "Alex", UI_PASSPHRASE)
+    qtbot.waitUntil(lambda: controller.is_unlocked)
+    wait_idle(qtbot, controller.runner)
+    window = controller.window
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    ctrl, alt = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.AltModifier
+    _press(qtbot, Qt.Key.Key_1, alt)  # the Call section
+    _press(qtbot, Qt.Key.Key_N, ctrl)  # start the call
+    _press(qtbot, Qt.Key.Key_R, alt)  # regular caller
+    alias = window.findChild(QLineEdit, "caller-alias")
+    assert alias is not None
+    qtbot.waitUntil(lambda: alias.isVisible() and alias.isEnabled())
+    _press(qtbot, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is alias
+    qtbot.keyClicks(alias, "Rob")
+    popup = alias.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    # Offscreen, the hidden completer popup stays the "active window"; a window manager
+    # would hand activation back. Do that by hand.
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is alias)
+    _press(qtbot, Qt.Key.Key_Tab)  # channel
+    _press(qtbot, Qt.Key.Key_Tab)  # kind of contact
+    for words in (
+        "We talked about her garden and the heron she saw",
+        "She sees the move as a fresh start",
+        "I shared that I find mornings slow too",
+        "She wants to try the Thursday walking group",
+    ):
+        _press(qtbot, Qt.Key.Key_Tab)
+        qtbot.keyClicks(QApplication.focusWidget(), words)
+    fake_clock.advance(12 * 60)
+    _press(qtbot, Qt.Key.Key_E, ctrl)
+    _press(qtbot, Qt.Key.Key_S, ctrl)
+    wait_idle(qtbot, controller.runner)
+
+    _press(qtbot, Qt.Key.Key_2, alt)  # the Calls section
+    search = window.findChild(QLineEdit, "calls-search")
+    assert search is not None
+    search.setFocus()
+    qtbot.keyClicks(search, "heron")
+    table = window.findChild(QTableView, "calls-table")
+    assert table is not None
+
+    def shows_robins_call() -> bool:
+        model = table.model()
+        return model.rowCount() == 1 and "Robin" in [
+            model.index(0, c).data() for c in range(model.columnCount())
+        ]
+
+    qtbot.waitUntil(shows_robins_call, timeout=5000)
+    search.clear()
+    qtbot.keyClicks(search, "walking grou")  # the last word is matched as it is typed
+    qtbot.waitUntil(shows_robins_call, timeout=5000)
+    search.clear()
+    qtbot.keyClicks(search, "Pelican7Quartz heron")  # words from two different calls
+    qtbot.waitUntil(lambda: table.model().rowCount() == 0, timeout=5000)
+
+
+def test_an_unfinished_note_survives_a_lock(make_controller, qtbot: QtBot, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    data_dir, _ = existing_vault(tmp_path)
+    controller = make_controller(data_dir)
+    controller.start()
+    unlock_as(qtbot, controller, "Alex", UI_PASSPHRASE)
+    qtbot.waitUntil(lambda: controller.is_unlocked)
+    wait_idle(qtbot, controller.runner)
+    controller.window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    _press(qtbot, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    _press(qtbot, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # the Connection section
+    qtbot.keyClicks(QApplication.focusWidget(), "half a thought about the heron")
+    _press(qtbot, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert not controller.is_unlocked
+    wait_idle(qtbot, controller.runner)
+    unlock_as(qtbot, controller, "Alex", UI_PASSPHRASE)
+    qtbot.waitUntil(lambda: controller.is_unlocked)
+    window = controller.window
+
+    def restore_offered() -> bool:
+        button = window.findChild(QPushButton, "draft-restore")
+        return button is not None and button.isVisible()
+
+    qtbot.waitUntil(restore_offered, timeout=5000)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from ui.backend import Backend
@@ -32,6 +33,20 @@ class Page(QWidget):
 
     def activated(self) -> None:
         """Called whenever the page is brought to the front."""
+
+    def focus_first(self) -> None:
+        """Put keyboard focus on the page's first control, so Alt+n lands somewhere useful."""
+        widget = self.nextInFocusChain()
+        while widget is not None and widget is not self:
+            if (
+                self.isAncestorOf(widget)
+                and widget.isVisibleTo(self)
+                and widget.isEnabled()
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            ):
+                widget.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+            widget = widget.nextInFocusChain()
 
     def can_leave(self) -> bool:
         """False to stop navigation away (for example, unsaved work the person wants to keep)."""
