@@ -40,7 +40,10 @@ def runner(qtbot: QtBot, ui_vault: tuple[Vault, Session]) -> Iterator[TaskRunner
 @pytest.fixture
 def ui_vault(tmp_path: Path) -> Iterator[tuple[Vault, Session]]:
     vault, session = Vault.create(
-        tmp_path / "line", "Test Line", "Alex", UI_PASSPHRASE,
+        tmp_path / "line",
+        "Test Line",
+        "Alex",
+        UI_PASSPHRASE,
         kdf_factory=crypto.cheap_test_params,
     )
     yield vault, session
