@@ -197,9 +197,9 @@ class AppController(QObject):
         if self.demo:
             from warmline.fiction import DEMO_PASSPHRASE
 
-            self.unlock_screen.show_message(
+            self.unlock_screen.set_notice(
                 self.tr(
-                    "This is a demo line with fictional people and calls. "
+                    "This is a demo line: the people and calls are made up. "
                     "Every account's passphrase is: {p}"
                 ).format(p=DEMO_PASSPHRASE)
             )

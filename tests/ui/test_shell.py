@@ -339,7 +339,10 @@ def test_unlock_never_blocks_the_gui_thread(make_controller, qtbot: QtBot, tmp_p
     took = kdf_done[0] - started
     assert took > 0.15, "the KDF should take a noticeable time for this test to mean anything"
     assert len(gaps) > 10
-    assert max(gaps) < 0.05, f"longest stalls: {sorted(gaps)[-3:]}"
+    # Had the KDF run on the GUI thread, one gap would be as long as the KDF itself. The
+    # bound is half of that rather than a fixed 50 ms, so a busy CI machine's scheduling
+    # noise cannot fail the test while a blocked event loop still would.
+    assert max(gaps) < took / 2, f"KDF {took:.3f} s; longest stalls: {sorted(gaps)[-3:]}"
 
 
 def test_about_shows_version_and_folder(make_controller, prompts: type[Prompts]) -> None:

@@ -85,6 +85,12 @@ class UnlockScreen(QWidget):
         self.busy.setTextVisible(False)
         self.busy.setMaximumHeight(8)
         self.busy.hide()
+        self.notice = QLabel()
+        self.notice.setObjectName("unlock-notice")
+        self.notice.setWordWrap(True)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_role(self.notice, "hint")
+        self.notice.hide()
         self.message = QLabel()
         self.message.setObjectName("unlock-message")
         self.message.setWordWrap(True)
@@ -114,6 +120,7 @@ class UnlockScreen(QWidget):
         inner.addWidget(self.line_label)
         inner.addWidget(intro)
         inner.addLayout(form)
+        inner.addWidget(self.notice)
         inner.addWidget(self.busy)
         inner.addWidget(self.message)
         inner.addLayout(buttons)
@@ -161,6 +168,11 @@ class UnlockScreen(QWidget):
         self._busy = busy
         self.busy.setVisible(busy)
         self._update_enabled()
+
+    def set_notice(self, text: str) -> None:
+        """A calm, lasting note under the form (for example, the demo line's passphrase)."""
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
