@@ -12,7 +12,6 @@ from enum import IntEnum
 from typing import Any, TypeAlias
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QObject,
@@ -20,6 +19,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from ui.models.base import ColumnTableModel
 from warmline.accounts import Account, Role
 
 _Index: TypeAlias = QModelIndex | QPersistentModelIndex
@@ -37,8 +37,10 @@ class Column(IntEnum):
     RECOVERY = 3
 
 
-class AccountsModel(QAbstractTableModel):
+class AccountsModel(ColumnTableModel):
     """Accounts sorted by name; ``ACCOUNT_ROLE`` gives the Account, ``UUID_ROLE`` its id."""
+
+    columns = Column
 
     Column = Column
     ACCOUNT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -75,9 +77,6 @@ class AccountsModel(QAbstractTableModel):
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
         return 0 if parent.isValid() else len(self._accounts)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.parent().isValid():
             return None
@@ -95,19 +94,13 @@ class AccountsModel(QAbstractTableModel):
             return account.uuid
         return None
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
-            return None
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
+    def header_labels(self) -> dict[Any, str]:
         return {
             Column.NAME: self.tr("Name"),
             Column.ROLE: self.tr("Role"),
             Column.STATUS: self.tr("Status"),
             Column.RECOVERY: self.tr("Recovery code"),
-        }[Column(section)]
+        }
 
     # -- internals -----------------------------------------------------------------------------
 

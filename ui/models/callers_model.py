@@ -15,13 +15,13 @@ from enum import IntEnum
 from typing import Any, TypeAlias
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     Qt,
 )
 
+from ui.models.base import ColumnTableModel
 from ui.models.calls_model import time_text
 from warmline.callers import Caller
 from warmline.session import Session
@@ -100,8 +100,10 @@ def load_caller_rows(session: Session) -> list[CallerRow]:
     return rows
 
 
-class CallersModel(QAbstractTableModel):
+class CallersModel(ColumnTableModel):
     """Regular callers, sorted by alias. See the module docstring."""
+
+    columns = Column
 
     Column = Column
     CallerUuidRole = CallerUuidRole
@@ -144,9 +146,6 @@ class CallersModel(QAbstractTableModel):
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
@@ -177,19 +176,13 @@ class CallersModel(QAbstractTableModel):
             return item.damaged
         return None
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
-            return None
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
+    def header_labels(self) -> dict[Any, str]:
         return {
             Column.ALIAS: self.tr("Alias"),
             Column.AGREEMENT: self.tr("Call agreement"),
             Column.CALLS: self.tr("Calls"),
             Column.LAST_CALL: self.tr("Last call"),
-        }[Column(section)]
+        }
 
     def _text(self, item: CallerRow, column: int) -> str:
         if column == Column.ALIAS:

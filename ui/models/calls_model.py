@@ -28,7 +28,6 @@ from enum import IntEnum
 from typing import Any, TypeAlias
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QDateTime,
     QLocale,
@@ -40,6 +39,7 @@ from PySide6.QtCore import (
 )
 
 from ui.backend import Backend, describe
+from ui.models.base import ColumnTableModel
 from ui.search_service import SearchService
 from warmline.calls import Call, CallerKind
 from warmline.ips import channels
@@ -144,8 +144,10 @@ def time_text(moment: datetime | None) -> str:
     return QLocale().toString(stamp, QLocale.FormatType.ShortFormat)
 
 
-class CallsModel(QAbstractTableModel):
+class CallsModel(ColumnTableModel):
     """Calls, newest first, fetched a page at a time. See the module docstring."""
+
+    columns = Column
 
     Column = Column
     CallUuidRole = CallUuidRole
@@ -385,9 +387,6 @@ class CallsModel(QAbstractTableModel):
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
     def canFetchMore(self, parent: _Index) -> bool:
         if parent.isValid() or self._pending or self._waiting:
             return False
@@ -447,13 +446,7 @@ class CallsModel(QAbstractTableModel):
             return item.caller_uuid
         return None
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
-            return None
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
+    def header_labels(self) -> dict[Any, str]:
         return {
             Column.TIME: self.tr("Time"),
             Column.DURATION: self.tr("Length"),
@@ -462,7 +455,7 @@ class CallsModel(QAbstractTableModel):
             Column.TOPICS: self.tr("Topics"),
             Column.LOGGED_BY: self.tr("Logged by"),
             Column.FOLLOW_UP: self.tr("Follow-up"),
-        }[Column(section)]
+        }
 
     # -- internals -------------------------------------------------------------------------
 
