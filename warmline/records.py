@@ -19,6 +19,7 @@ import uuid as uuidlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, fields, replace
+from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlite_utils import Database
@@ -164,23 +165,29 @@ class Repository(Generic[R]):
         A row whose body fails to open becomes a record marked ``damaged``.
         """
         index = {name: i for i, name in enumerate(columns)}
-        plan = [(name, kind, index[name]) for name, kind in self._clear_plan]
+        by_kind: dict[str | None, list[tuple[str, int]]] = {}
+        for name, kind in self._clear_plan:
+            by_kind.setdefault(kind, []).append((name, index[name]))
+        plain_cols = by_kind.get("plain", []) + by_kind.get(None, [])
+        dt_cols = by_kind.get("dt", [])
+        other_cols = [(n, i, k) for k in ("list", "bool") for n, i in by_kind.get(k, [])]
         i_uuid, i_rev, i_body = index["uuid"], index["revision"], index["body"]
         key, owner, table, label = self._key, self._owner, self.table, self.label
-        known, make, loads, fromiso = self._known, self.record_type, json.loads, from_iso
+        known, make, loads = self._known, self.record_type, json.loads
+        fromiso = datetime.fromisoformat
         decode_body = _BODY_DECODER.raw_decode
         out: list[R] = []
         for row in rows:
-            values: dict[str, Any] = {}
-            for name, kind, i in plan:
+            values: dict[str, Any] = {name: row[i] for name, i in plain_cols}
+            for name, i in dt_cols:
+                text = row[i]
+                values[name] = fromiso(text) if text else None
+            for name, i, kind in other_cols:
                 value = row[i]
-                if kind == "dt":
-                    value = fromiso(value)
-                elif kind == "list":
-                    value = loads(value) if value else []
-                elif kind == "bool":
-                    value = bool(value)
-                values[name] = value
+                if kind == "list":
+                    values[name] = loads(value) if value else []
+                else:
+                    values[name] = bool(value)
             row_uuid = row[i_uuid]
             revision = row[i_rev]
             values["uuid"] = row_uuid
