@@ -9,9 +9,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
     QStackedWidget,
     QWidget,
 )
@@ -41,7 +43,7 @@ class Workspace(QWidget):
         ):
             page = page_type(backend)
             self.pages[page_type.key] = page
-            self.stack.addWidget(page)
+            self.stack.addWidget(self._scrolling(page))
             item = QListWidgetItem(page_type.title)
             item.setData(Qt.ItemDataRole.UserRole, page_type.key)
             if number <= 9:
@@ -59,21 +61,35 @@ class Workspace(QWidget):
         if self.nav.count():
             self.nav.setCurrentRow(0)
 
+    @staticmethod
+    def _scrolling(page: Page) -> QScrollArea:
+        """Each page scrolls as a whole when it is taller than the window (at 200 % text,
+        say), instead of squeezing its fields until their letters are clipped."""
+        area = QScrollArea()
+        area.setObjectName(f"scroll-{page.key}")
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        area.setWidget(page)
+        return area
+
     def current_page(self) -> Page | None:
-        widget = self.stack.currentWidget()
-        return widget if isinstance(widget, Page) else None
+        row = self.stack.currentIndex()
+        pages = list(self.pages.values())
+        return pages[row] if 0 <= row < len(pages) else None
 
     def show_page(self, key: str) -> Page | None:
         page = self.pages.get(key)
         if page is None:
             return None
-        self.nav.setCurrentRow(self.stack.indexOf(page))
+        self.nav.setCurrentRow(list(self.pages).index(key))
         return page
 
     def _row_changed(self, row: int) -> None:
         if row < 0:
             return
-        page = self.stack.widget(row)
+        pages = list(self.pages.values())
+        page = pages[row] if row < len(pages) else None
         self.stack.setCurrentIndex(row)
         if isinstance(page, Page):
             page.activated()

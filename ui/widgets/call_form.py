@@ -134,6 +134,7 @@ class CallForm(QWidget):
         self.scroll_area.setObjectName("call-scroll")
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no empty Tab stop
         # Everything wraps to the width, so a sideways scroll bar only appears in a window
         # too narrow for the text size; clipping the right edge would hide words.
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
