@@ -29,7 +29,7 @@ from ui.clock import Clock, SystemClock
 from ui.idle import IdleWatcher
 from ui.main_window import MainWindow
 from ui.pages import page_types, wire_pages
-from ui.preferences import Preferences
+from ui.preferences import Preferences, last_appearance
 from ui.prompts import Prompts
 from ui.screens.first_run import FirstRunScreen
 from ui.screens.unlock import UnlockScreen
@@ -80,6 +80,9 @@ class AppController(QObject):
         self.accounts: list[Account] = []
         self._last_account: str | None = None
         self._closing = False
+        # What to put back when the same person unlocks again: the page they were on and
+        # the notes that were open (page key -> draft uuid).
+        self._resume: tuple[str, str | None, dict[str, str]] | None = None
 
         self.window = MainWindow()
         self.unlock_screen = UnlockScreen()
@@ -171,6 +174,11 @@ class AppController(QObject):
             self.first_run.clear_secrets()
             self.window.set_line_name(self.vault.line_name)
             self.unlock_screen.set_line_name(self.vault.line_name)
+            # Keep the appearance the line was set up in (high contrast at 200 %, say)
+            # rather than dropping the new coordinator back to the defaults.
+            prefs = Preferences(session.account.uuid)
+            prefs.theme, prefs.text_scale = last_appearance()
+            prefs.save()
             self._became_unlocked(session)
             if code:
                 dialog = RecoveryCodeDialog(
@@ -285,16 +293,33 @@ class AppController(QObject):
             apply_theme(app, prefs.theme, prefs.text_scale)
         workspace = Workspace(backend, page_types(), parent=None)
         wire_pages(workspace, self.search)
-        role = session.account.role.label
-        self.window.set_workspace(
-            workspace,
-            self.tr("{name} · {role}").format(name=session.account.display_name, role=role),
+        who = self.tr("{name} · {role}").format(
+            name=session.account.display_name, role=session.account.role.label
         )
+        self.window.set_workspace(workspace, who)
+        self._resume_where_left(workspace, session.account.uuid)
+        page = workspace.current_page()
+        if page is not None:
+            page.focus_first()
         self._load_idle_minutes()
         self.idle.reset()
         self.idle.start()
         self._status(self.tr("Unlocked. Press Ctrl+L to lock when you step away."))
         self.unlocked.emit()
+
+    def _resume_where_left(self, workspace: Workspace, account_uuid: str) -> None:
+        """After a lock, the same person finds the page and the open notes they left."""
+        resume, self._resume = self._resume, None
+        if resume is None or resume[0] != account_uuid:
+            return
+        _, page_key, notes = resume
+        if page_key:
+            workspace.show_page(page_key)
+        for key, draft_uuid in notes.items():
+            page = workspace.pages.get(key)
+            again = getattr(page, "resume", None)
+            if callable(again):
+                again(draft_uuid)
 
     def _start_search(self, backend: Backend) -> Any:
         try:
@@ -342,11 +367,18 @@ class AppController(QObject):
         if session is None:
             return
         workspace = self.window.workspace
+        resume: dict[str, str] = {}
         if workspace is not None:
-            for page in workspace.pages.values():
+            for key, page in workspace.pages.items():
                 flush = getattr(page, "flush_draft", None)
                 if callable(flush):
                     flush()
+                note = getattr(page, "note_to_resume", None)
+                kept = note() if callable(note) else None
+                if kept:
+                    resume[key] = kept
+            current = workspace.current_page()
+            self._resume = (session.account.uuid, current.key if current else None, resume)
         if self.backend is not None:
             self.backend.close()
             self.backend.deleteLater()
@@ -359,6 +391,7 @@ class AppController(QObject):
         # Queued behind the draft saves above, so they land before the keys are dropped.
         self.runner.submit(session.lock)
         self.clipboard.clear_if_ours()
+        self.window.statusBar().clearMessage()
         self.idle.stop()
         if self.vault is not None and not self._closing:
             vault = self.vault

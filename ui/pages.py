@@ -19,7 +19,8 @@ from ui.workspace import Workspace
 
 
 def page_types() -> list[type[Page]]:
-    return [CallPage, CallsPage, CallersPage, TeamPage, MyAccountPage, SettingsPage]
+    # Pages every role sees come first, so Alt+1..5 mean the same for everyone.
+    return [CallPage, CallsPage, CallersPage, MyAccountPage, SettingsPage, TeamPage]
 
 
 def wire_pages(workspace: Workspace, search: Any) -> None:

@@ -186,6 +186,8 @@ def build_stylesheet(theme: Theme, point_size: float, dark: bool = False) -> str
     ``dark`` only matters for SYSTEM, whose palette the platform decides.
     """
     _colours, tokens = _theme_data(theme, dark)
+    # Check box and radio indicators a little under a line of text, so they grow with it.
+    indicator = round(point_size * 96 / 72 * 0.9)
     values = {
         "@border@": f"{tokens.border}px",
         "@focus@": f"{tokens.focus}px",
@@ -198,6 +200,8 @@ def build_stylesheet(theme: Theme, point_size: float, dark: bool = False) -> str
         "@primary-focus-text@": tokens.primary_focus_text,
         "@primary-focus-ring@": tokens.primary_focus_ring,
         "@title-size@": f"{point_size * 1.45:.1f}pt",
+        "@indicator-size@": f"{indicator}px",
+        "@indicator-radius@": f"{indicator // 2 + tokens.border}px",
         "@subtitle-size@": f"{point_size * 1.15:.1f}pt",
     }
     sheet = read_text(STYLE_SHEET)

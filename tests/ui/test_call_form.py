@@ -241,7 +241,7 @@ def test_timer_ticks_from_the_clock(
     assert label_text(page, "call-timer") == "01:05"  # frozen once ended
 
 
-def test_saving_while_running_ends_the_call_first(
+def test_saving_while_running_asks_then_ends_the_call_first(
     qtbot: QtBot,
     make_page: PageFactory,
     session: Session,
@@ -253,6 +253,12 @@ def test_saving_while_running_ends_the_call_first(
     form.start_call()
     fake_clock.advance(90)
     section(page, "connection").setPlainText("Short one.")
+    Prompts.set_next_answers([False])  # "Keep the call going"
+    form.save()
+    wait_idle(qtbot, runner)
+    assert form.timer.running and session.calls.count() == 0
+    assert Prompts.asked[-1].title == "The call is still going"
+    Prompts.set_next_answers([True])  # "End and save"
     form.save()
     wait_idle(qtbot, runner)
     (call,) = session.calls.page()
@@ -586,6 +592,7 @@ def test_restored_draft_refills_the_form_and_keeps_the_running_call(
     assert label_text(page, "call-timer") == "05:00"
 
     # Saving discards the restored draft.
+    Prompts.set_next_answers([True])  # the call is still running: end it and save
     form.save()
     wait_idle(qtbot, runner)
     assert session.drafts.mine("call") == []

@@ -176,7 +176,12 @@ def test_wrong_passphrase_says_so_and_waits_longer_each_time(
     unlock_as(qtbot, controller, "Alex", "still not it")
     qtbot.waitUntil(lambda: screen.failures == 2)
     assert screen.waiting_seconds == 1
-    assert not screen.unlock_button.isEnabled() and not screen.passphrase.isEnabled()
+    assert not screen.unlock_button.isEnabled()
+    # The field keeps focus while waiting, and Enter there does nothing yet.
+    assert screen.passphrase.isEnabled() and screen.passphrase.hasFocus()
+    qtbot.keyClicks(screen.passphrase, UI_PASSPHRASE)
+    qtbot.keyClick(screen.passphrase, Qt.Key.Key_Return)
+    assert screen.failures == 2 and not controller.is_unlocked
     assert "wait 1 s" in screen.message.text()
     assert [retry_delay_seconds(n) for n in range(1, 9)] == [0, 1, 2, 4, 8, 16, 30, 30]
     assert not controller.is_unlocked
@@ -450,8 +455,6 @@ def test_keyboard_only_a_call_is_logged_then_found_by_search(
 
 
 def test_an_unfinished_note_survives_a_lock(make_controller, qtbot: QtBot, tmp_path: Path) -> None:
-    from PySide6.QtWidgets import QPushButton
-
     data_dir, _ = existing_vault(tmp_path)
     controller = make_controller(data_dir)
     controller.start()
@@ -470,8 +473,53 @@ def test_an_unfinished_note_survives_a_lock(make_controller, qtbot: QtBot, tmp_p
     qtbot.waitUntil(lambda: controller.is_unlocked)
     window = controller.window
 
-    def restore_offered() -> bool:
-        button = window.findChild(QPushButton, "draft-restore")
-        return button is not None and button.isVisible()
+    def note_is_back() -> bool:
+        from ui.widgets.lens_edit import LensTextEdit
 
-    qtbot.waitUntil(restore_offered, timeout=5000)
+        edit = window.findChild(LensTextEdit, "section-connection")
+        return edit is not None and edit.toPlainText() == "half a thought about the heron"
+
+    qtbot.waitUntil(note_is_back, timeout=5000)
+
+
+def test_locking_mid_call_brings_the_call_back_on_unlock(
+    make_controller, qtbot: QtBot, tmp_path: Path, fake_clock: FakeClock
+) -> None:
+    """Ctrl+L while on the phone, unlock: the same call, timer still running, text intact."""
+    from ui.screens.call import CallPage
+    from ui.widgets.lens_edit import LensTextEdit
+
+    data_dir, _ = existing_vault(tmp_path)
+    controller = make_controller(data_dir)
+    controller.start()
+    unlock_as(qtbot, controller, "Alex", UI_PASSPHRASE)
+    qtbot.waitUntil(lambda: controller.is_unlocked)
+    wait_idle(qtbot, controller.runner)
+    workspace = controller.window.workspace
+    assert workspace is not None
+    page = workspace.show_page("call")
+    assert isinstance(page, CallPage)
+    page.form.start_call()
+    started = page.form.timer.started_at
+    worldview = page.findChild(LensTextEdit, "section-worldview")
+    assert worldview is not None
+    qtbot.keyClicks(worldview, "she sees the new flat as a fresh start")
+    workspace.show_page("settings")  # wander off to another page, then lock
+    workspace.show_page("call")
+    controller.lock()
+    wait_idle(qtbot, controller.runner)
+    fake_clock.advance(90)
+    unlock_as(qtbot, controller, "Alex", UI_PASSPHRASE)
+    qtbot.waitUntil(lambda: controller.is_unlocked)
+    workspace = controller.window.workspace
+    assert workspace is not None
+    page = workspace.current_page()
+    assert isinstance(page, CallPage)
+
+    def back() -> bool:
+        edit = page.findChild(LensTextEdit, "section-worldview")
+        return edit is not None and "fresh start" in edit.toPlainText()
+
+    qtbot.waitUntil(back, timeout=5000)
+    assert page.form.timer.running
+    assert page.form.timer.started_at == started

@@ -137,11 +137,16 @@ def duration_text(seconds: int | None) -> str:
 
 
 def time_text(moment: datetime | None) -> str:
-    """A start time in the person's own time zone and locale format."""
+    """A start time in the person's own time zone, as "Sat 28 Nov 2026, 21:05".
+
+    A fixed pattern rather than the locale's short format: some locales' short format is bare
+    numbers ("28 11 2026 21:05"), which reads as a mistake; month and day names still come
+    from the locale.
+    """
     if moment is None:
         return ""
     stamp = QDateTime.fromMSecsSinceEpoch(int(moment.timestamp() * 1000)).toLocalTime()
-    return QLocale().toString(stamp, QLocale.FormatType.ShortFormat)
+    return QLocale().toString(stamp, "ddd d MMM yyyy, HH:mm")
 
 
 class CallsModel(ColumnTableModel):

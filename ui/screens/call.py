@@ -44,6 +44,14 @@ class CallPage(Page):
         """Open a saved call in the form for editing (asks first if a note is open)."""
         self.form.open_call(call_uuid)
 
+    def note_to_resume(self) -> str | None:
+        """The draft of the open note, for the shell to bring back after unlocking."""
+        return self.form.note_to_resume()
+
+    def resume(self, draft_uuid: str) -> None:
+        """Put the note kept at lock time straight back, as if the lock never happened."""
+        self.form.resume(draft_uuid)
+
     def flush_draft(self) -> bool:
         """Queue a draft save of the open note now; True if one was queued.
 

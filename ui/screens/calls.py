@@ -43,7 +43,7 @@ from ui.screens.base import Page
 from ui.search_service import SearchService
 from ui.theme import set_role
 from ui.widgets.call_history_dialog import CallHistoryDialog
-from warmline.search import CallFilter
+from warmline.search import CallFilter, too_common
 from warmline.session import Session
 from warmline.shifts import Shift
 
@@ -527,6 +527,8 @@ class CallsPage(Page):
         elif model.total == 0:
             if query.is_empty():
                 text = self.tr("No calls have been logged yet.")
+            elif too_common(query.text):
+                text = self.tr("That word is too common to search for; try another.")
             else:
                 text = self.tr("No calls match. Try fewer words, or clear a filter.")
         elif query.is_empty():

@@ -72,7 +72,8 @@ class UnlockScreen(QWidget):
         set_role(self.unlock_button, "primary")
         self.unlock_button.clicked.connect(self._submit)
         self.unlock_button.setAutoDefault(True)
-        self.forgot_button = QPushButton(self.tr("I &forgot my passphrase…"))
+        # Alt+I: Alt+F belongs to the File menu.
+        self.forgot_button = QPushButton(self.tr("&I forgot my passphrase…"))
         self.forgot_button.setObjectName("unlock-forgot")
         self.forgot_button.setAccessibleName(self.tr("I forgot my passphrase"))
         self.forgot_button.setFlat(True)
@@ -210,18 +211,22 @@ class UnlockScreen(QWidget):
     # --- internals -----------------------------------------------------------------------
 
     def _update_enabled(self) -> None:
+        """While waiting after wrong tries only the Unlock button rests; the field stays
+        usable (and focused), so focus never drifts to another button that Enter would
+        press."""
         ready = not self._busy and self._wait_left == 0
-        self.passphrase.setEnabled(ready)
+        self.passphrase.setEnabled(not self._busy)
         self.unlock_button.setEnabled(ready)
         self.account_box.setEnabled(not self._busy)
-        if ready:
+        if not self._busy:
             self.focus_passphrase()
 
     def _tick(self) -> None:
         self._wait_left = max(0, self._wait_left - 1)
         if self._wait_left == 0:
             self._countdown.stop()
-            self.show_message(self.tr("You can try again now."))
+            first = self.message.text().split("\n")[0]
+            self.show_message(f"{first}\n" + self.tr("You can try again now."))
         else:
             self._show_wait()
         self._update_enabled()

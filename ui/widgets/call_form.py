@@ -113,6 +113,7 @@ class CallForm(QWidget):
         self._saving = False
         self._focus_before_save: QWidget | None = None
         self._offered: list[Draft] = []
+        self._resume_uuid: str | None = None
 
         self.timer = CallTimer(self._clock, self)
         self.drafts = DraftKeeper(
@@ -489,6 +490,15 @@ class CallForm(QWidget):
             set_role(self.draft_status, "hint")
             return
         if self.timer.running:
+            # Ctrl+S is a habit; the caller may still be on the line. Ask before ending.
+            if not Prompts.confirm(
+                self,
+                self.tr("The call is still going"),
+                self.tr("End the call now and save it?"),
+                self.tr("End and save"),
+                self.tr("Keep the call going"),
+            ):
+                return
             self.end_call()
         call, new_alias = self._build_call()
         editing = self._editing is not None
@@ -535,6 +545,21 @@ class CallForm(QWidget):
     def check_drafts(self) -> None:
         """Look for unfinished notes (other than the open one) and offer the newest back."""
         self.drafts.check()
+
+    def note_to_resume(self) -> str | None:
+        """The draft holding the open note, if there is one worth coming back to.
+
+        Asked at lock time, after :meth:`flush_draft`: a volunteer who locks mid-call
+        expects to find the call where they left it.
+        """
+        if self._saving or not self.has_content() or not self.drafts.stored:
+            return None
+        return self.drafts.uuid
+
+    def resume(self, draft_uuid: str) -> None:
+        """Bring a note kept at lock time straight back into the form, timer and all."""
+        self._resume_uuid = draft_uuid
+        self.check_drafts()
 
     def restore_offered(self) -> None:
         """Bring the offered draft back into the form (parking the open note, if any)."""
@@ -842,6 +867,13 @@ class CallForm(QWidget):
         set_role(self.draft_status, "error")
 
     def _drafts_found(self, waiting: list[Draft]) -> None:
+        resume, self._resume_uuid = self._resume_uuid, None
+        if resume is not None:
+            kept = [d for d in waiting if d.uuid == resume]
+            if kept:
+                self._offered = kept + [d for d in waiting if d.uuid != resume]
+                self.restore_offered()
+                return
         self._offered = waiting
         if not waiting:
             self.banner.hide()
