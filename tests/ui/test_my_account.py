@@ -270,3 +270,19 @@ def test_page_text_passes_the_language_lens(page: MyAccountPage, qtbot: QtBot) -
     texts.append(dialog.document().toPlainText())
     flagged = [(t, h.phrase) for t in texts for h in lens.scan(t)]
     assert flagged == []
+
+
+def test_escape_on_the_recovery_code_asks_before_the_code_is_gone(
+    qtbot: QtBot, prompts: type[Prompts]
+) -> None:
+    from ui.widgets.recovery_code_dialog import RecoveryCodeDialog
+
+    dialog = RecoveryCodeDialog("ABCDE-FGHJK-MNPQR-STVWX-YZ234", "Alex", "Line")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    prompts.set_next_answers([False])  # "Go back"
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible() and dialog.code()
+    prompts.set_next_answers([True])  # "Close it"
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and dialog.code() == ""

@@ -10,6 +10,7 @@ still typed.
 
 from __future__ import annotations
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,6 +26,7 @@ from ui.backend import Backend, describe
 from ui.models.accounts_model import role_text
 from ui.theme import set_role
 from ui.widgets.busy_indicator import BusyIndicator
+from ui.widgets.fit import fit_to_text
 from ui.widgets.new_passphrase import NewPassphraseFields, mismatch_message
 from warmline.accounts import Account, Role
 
@@ -37,12 +39,16 @@ class AddPersonDialog(QDialog):
     ``add-person-add``, ``add-person-cancel``.
     """
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """Fit the window to its text at the current text size (see ui.widgets.fit)."""
+        fit_to_text(self)
+        super().showEvent(event)
+
     def __init__(self, backend: Backend, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("add-person-dialog")
         self.setWindowTitle(self.tr("Add a person"))
         self.setModal(True)
-        self.setMinimumWidth(480)
         self._backend = backend
         self.added: Account | None = None
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from ui.backend import Backend, describe
 from ui.theme import set_role
 from ui.widgets.busy_indicator import BusyIndicator
+from ui.widgets.fit import fit_to_text
 from ui.widgets.passphrase_strength import PassphraseStrength
 from warmline.session import Session
 
@@ -140,6 +142,11 @@ class NewPassphraseDialog(QDialog):
     runs the dialog cannot be closed: its result is on its way.
     """
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """Fit the window to its text at the current text size (see ui.widgets.fit)."""
+        fit_to_text(self)
+        super().showEvent(event)
+
     def __init__(
         self,
         backend: Backend,
@@ -156,7 +163,6 @@ class NewPassphraseDialog(QDialog):
         self.setObjectName("new-passphrase-dialog")
         self.setWindowTitle(title)
         self.setModal(True)
-        self.setMinimumWidth(480)
         self._backend = backend
         self._work = work
         self._busy_text = busy_text

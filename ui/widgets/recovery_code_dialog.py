@@ -17,7 +17,14 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QFont, QFontDatabase, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtGui import (
+    QFont,
+    QFontDatabase,
+    QShowEvent,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
@@ -29,7 +36,9 @@ from PySide6.QtWidgets import (
 )
 
 from ui.clipboard import SafeClipboard
+from ui.prompts import Prompts
 from ui.theme import set_role
+from ui.widgets.fit import fit_to_text
 
 #: Prints a document, asking the person where; True if it was sent to a printer.
 PrintFn = Callable[[QTextDocument, QWidget | None], bool]
@@ -118,6 +127,11 @@ class RecoveryCodeDialog(QDialog):
     ``recovery-close``, ``recovery-status``.
     """
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """Fit the window to its text at the current text size (see ui.widgets.fit)."""
+        fit_to_text(self)
+        super().showEvent(event)
+
     def __init__(
         self,
         code: str,
@@ -195,6 +209,7 @@ class RecoveryCodeDialog(QDialog):
             self._copy.clicked.connect(self.copy_code)
         self._close = QPushButton(self.tr("I have kept it &safe"))
         self._close.setObjectName("recovery-close")
+        self._close.setDefault(True)  # Enter means "kept it", never "print"
         set_role(self._close, "primary")
         buttons.addButton(self._close, QDialogButtonBox.ButtonRole.AcceptRole)
         self._close.clicked.connect(self.accept)
@@ -242,6 +257,21 @@ class RecoveryCodeDialog(QDialog):
                 "a note or an email."
             )
         )
+
+    def reject(self) -> None:
+        """Escape or the window's close button: the code would be gone for good, so ask."""
+        if self._code and not Prompts.confirm(
+            self,
+            self.tr("Close without keeping the code?"),
+            self.tr(
+                "This code cannot be shown again. If you have not printed or copied it, "
+                "go back and do that first."
+            ),
+            self.tr("Close it"),
+            self.tr("Go back"),
+        ):
+            return
+        super().reject()
 
     def done(self, result: int) -> None:
         """Closing drops the dialog's copy of the code: it is never shown again."""

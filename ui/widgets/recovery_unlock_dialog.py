@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -15,11 +16,17 @@ from PySide6.QtWidgets import (
 )
 
 from ui.theme import set_role
+from ui.widgets.fit import fit_to_text
 from warmline.accounts import MIN_PASSPHRASE_LENGTH
 
 
 class RecoveryUnlockDialog(QDialog):
     submitted = Signal(str, str)  # code, new passphrase
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Fit the window to its text at the current text size (see ui.widgets.fit)."""
+        fit_to_text(self)
+        super().showEvent(event)
 
     def __init__(self, person: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
