@@ -6,7 +6,7 @@ page, model and widget that held decrypted text.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -52,7 +52,7 @@ class Workspace(QWidget):
                 shortcut.activated.connect(lambda k=page_type.key: self.show_page(k))
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._row_changed)
-        self.nav.setFixedWidth(max(170, self.nav.sizeHintForColumn(0) + 32))
+        self._fit_nav()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -60,6 +60,15 @@ class Workspace(QWidget):
         layout.addWidget(self.stack, 1)
         if self.nav.count():
             self.nav.setCurrentRow(0)
+
+    def _fit_nav(self) -> None:
+        """The navigation is as wide as its longest label at the current text size."""
+        self.nav.setFixedWidth(max(170, self.nav.sizeHintForColumn(0) + 32))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_nav()  # text size changed in Settings: no cut-off section names
+        super().changeEvent(event)
 
     @staticmethod
     def _scrolling(page: Page) -> QScrollArea:
