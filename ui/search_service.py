@@ -5,9 +5,9 @@ One ``SearchService`` exists per unlock (the controller makes it, ``start()``s i
 touches it through ``backend.run``, so the index lives on the one worker thread like the
 session does.
 
-Why one build step per task: each step opens a few hundred calls (tens of milliseconds), then
-hands the worker back. A page load or a save the person asks for mid-build waits behind at
-most one step instead of the whole build, and the GUI thread only sees a small callback per
+Why one build step per task: each step opens about a thousand calls (tens of milliseconds),
+then hands the worker back. A page load or a save the person asks for mid-build waits behind
+at most one step instead of the whole build, and the GUI thread only sees a small callback per
 step, so it never stalls. ``progress(done, total)`` after each step drives the "Getting search
 ready… 43%" bar; ``ready()`` fires once.
 

@@ -258,6 +258,45 @@ class Repository(Generic[R]):
         cursor = self._db.execute(sql, args)
         return self._records([d[0] for d in cursor.description], cursor)
 
+    def open_rows(
+        self,
+        where: str | None = None,
+        params: Sequence[Any] = (),
+        *,
+        order_by: str | None = None,
+        limit: int | None = None,
+    ) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None]]:
+        """Rows with their bodies opened but no records built: ``(clear, body)`` per row.
+
+        ``clear`` holds the row's columns exactly as stored (times stay ISO text) without the
+        sealed blob; ``body`` is the opened JSON, or None when it failed to open (damaged).
+        For readers that walk every row for a few fields, such as the search index: building
+        100,000 full records (each time parsed, each dataclass filled) cost it about a second.
+        """
+        clause, args = self._where(where, params)
+        sql = (
+            f"select * from [{self.table}] where {clause} order by {order_by or self.default_order}"
+        )
+        if limit is not None:
+            sql += " limit ?"
+            args.append(limit)
+        cursor = self._db.execute(sql, args)
+        columns = [d[0] for d in cursor.description]
+        key, owner, table, label = self._key, self._owner, self.table, self.label
+        decode_body = _BODY_DECODER.raw_decode
+        for row in cursor:
+            clear = dict(zip(columns, row, strict=True))
+            blob = clear.pop("body")
+            try:
+                plain = open_at(
+                    key, blob, table, clear["uuid"], "record", owner, clear["revision"], label
+                )
+            except Tampered:
+                log.warning("a %s row failed to open and is reported damaged", table)
+                yield clear, None
+            else:
+                yield clear, decode_body(plain.decode("utf-8"))[0]
+
     def count(self, where: str | None = None, params: Sequence[Any] = ()) -> int:
         clause, args = self._where(where, params)
         sql = f"select count(*) as n from [{self.table}] where {clause}"

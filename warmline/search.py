@@ -2,30 +2,47 @@
 
 Why in memory: everything a person typed is sealed before it reaches SQLite, so a full-text
 index on disk (SQLite FTS) would put the notes back in clear, in the very file the sealing
-protects. Instead the notes are opened once after unlock and turned into an inverted index
-that lives only as long as the session: :meth:`SearchIndex.clear` drops it on lock.
+protects. Instead the notes are opened once after unlock and turned into an index that
+lives only as long as the session: :meth:`SearchIndex.clear` drops it on lock.
 
-Shape, chosen to keep 100,000 calls fast and modest in memory:
+Shape, chosen to build 100,000 calls in under 3 seconds and stay modest in memory:
 
 * each call gets a small integer ("doc") instead of its 36-character UUID;
-* ``token -> array('I')`` of docs (4 bytes a posting) for the words of the notes, casefolded
-  and accent-folded (``Café`` finds ``cafe``), split on anything that is not a letter or digit;
+* the words of the notes are casefolded and accent-folded (``Café`` finds ``cafe``) and split
+  on anything that is not a letter or digit; each distinct word gets a one-character code
+  (``word -> code``), and each doc keeps its words as one string of codes, its *signature*;
+* :data:`STOP_WORDS` ("the", "and", "i", single letters …) get the empty code, so they drop
+  out of signatures (which they would make 70% longer): they are in nearly every call, so
+  searching for them found nothing useful. A query drops them; a query of nothing else
+  matches nothing and says so (:attr:`SearchResult.too_common`);
 * the clear facts needed to filter without decrypting again (start time, who logged it, shift,
   caller, topics, follow-up) per doc, plus ``value -> docs`` maps for the filters;
 * every doc kept in one list sorted newest first (the order of the calls list), so a result
   is an in-order walk rather than a sort, and a date range is a slice of that list.
 
-An edit retires the old doc and adds a new one (the retired doc is only skipped, its postings
-are left in place): edits are few per session, so this is cheaper and simpler than removing
-a doc's words from every posting list.
+Why signatures rather than posting lists (``word -> docs``): a posting list needs one append
+per distinct word per call, 7 to 9 million at 100,000 calls, and no builtin batches them;
+they cost 0.7 s of a build that must take under 3 s. A signature is one ``str.join`` of the
+codes the call's words look up (one ``itemgetter`` call), so building costs little more than
+splitting the text. The price is paid per search instead: each query word is a substring
+test per call (``code in signature``, about 6 ms over 100,000 calls), and the word being
+typed a character-class regex over the codes of every word it starts (up to about 30 ms);
+well inside the 100 ms a search may take. Each word after the first only tests the calls
+still matching, and the filters run before any word.
+
+An edit retires the old doc (its signature is emptied, it leaves the filters and the ordered
+list) and adds a new one.
 
 Building runs in small steps (:meth:`SearchIndex.begin_build` then :meth:`build_step` until
 it returns False) so the UI can run one step per background task and let other database work
 through in between; :meth:`build` does the whole walk in one call for scripts and tests.
 
-Building walks the calls like ``calls.iter_all`` (newest first, keyset pages) but writes the
-keyset condition as a range, which SQLite answers from the ``started_at`` index; the OR form
-in ``iter_all`` made it gather and sort every older row for each batch.
+Building walks the calls like ``calls.iter_all`` (newest first, keyset pages, the keyset
+condition written as a range so SQLite answers it from the ``started_at`` index), but reads
+rows through :meth:`Repository.open_rows` rather than as ``Call`` objects: the index needs the
+clear columns as stored (the ISO start time is its sort key as it is) and the note text, and
+building 100,000 full records (three times parsed and a dataclass filled each, then the start
+time formatted back) cost half a second.
 
 Thread safety: the UI calls everything on its one worker thread, except :meth:`clear`, which
 the lock path calls from the GUI thread. ``clear`` never waits (it swaps in empty state) and
@@ -34,24 +51,27 @@ finishes into the old state, which is then dropped. A lock serialises the rest f
 that do use several threads.
 
 Garbage collector: full collections hold the GIL, so they stall the GUI thread too. The index
-keeps its 100,000 small records as exact tuples (which the collector stops tracking) and its
-filters as arrays (which it never traverses), so a collection stays in the milliseconds.
+keeps its 100,000 small records as exact tuples (which the collector stops tracking), its
+filters as arrays (which it never traverses) and its words and signatures as strings and
+bytes (never tracked), so a collection stays in the milliseconds.
 """
 
 from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
 import sys
 import threading
 import unicodedata
 from array import array
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeAlias
 
 from warmline.calls import Call
@@ -63,6 +83,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_BATCH",
     "MIN_PREFIX",
+    "STOP_WORDS",
     "CallFacts",
     "CallFilter",
     "SearchIndex",
@@ -71,11 +92,15 @@ __all__ = [
     "load_calls",
     "query_terms",
     "tokenize",
+    "too_common",
 ]
 
-#: Calls opened per build step: about 20 ms of work on a modest machine, short enough that a
-#: page load the person asks for mid-build waits behind at most one step.
-DEFAULT_BATCH = 500
+#: Calls opened per build step: about 25 ms of work on a modest machine, short enough that a
+#: page load the person asks for mid-build waits behind at most one step. Steps run on the
+#: worker thread, so their length does not stall the GUI (it only shares the GIL, handed over
+#: every 5 ms); each step does cost a round trip through the GUI thread and a query, so fewer,
+#: larger steps waste less of the 3 s the build may take.
+DEFAULT_BATCH = 1000
 
 #: The last word of a query matches as a prefix ("gard" finds "garden") once it is this long.
 #: Even one letter stays under 60 ms at 100,000 calls, so typing feels live from the start.
@@ -83,14 +108,28 @@ MIN_PREFIX = 1
 
 _MAX_CHAR = chr(0x10FFFF)
 
+#: Words left out of the index, as folded: English function words found in most calls, and
+#: single letters (what is left of "I'd", "don't", "it's" once punctuation splits words).
+#: They are over 40% of the words of a typical note, and searching for them found almost
+#: every call anyway. Kept short on purpose: a word that could be what someone looks for
+#: ("about", "can", "will", "us", "may") stays searchable.
+_STOP_TEXT = """
+    a an and are as at be been but by did do for from had has have he her him his i if in into
+    is it its me my not of on or our she so than that the their them then there these they
+    this those to was we were with you your
+"""
+STOP_WORDS: Final = frozenset(_STOP_TEXT.split()) | frozenset("abcdefghijklmnopqrstuvwxyz")
+
 # -- folding and tokenizing ----------------------------------------------------------------
 
 # ASCII text (most notes) takes a fast path: one translate that lower-cases letters and turns
-# every other character that is not a letter or digit into a space, then str.split. For ASCII
+# every other character that is not a letter or digit into a space, then split. For ASCII
 # that is exactly what casefold and the general path below give.
-_ASCII_TABLE = str.maketrans(
-    {chr(c): (chr(c).lower() if chr(c).isalnum() else " ") for c in range(128)}
-)
+_ASCII_FOLDS = [chr(c).lower() if chr(c).isalnum() else " " for c in range(128)]
+_ASCII_TABLE = str.maketrans(dict(zip(map(chr, range(128)), _ASCII_FOLDS, strict=True)))
+# The same for the index, on bytes: bytes.translate is a plain table lookup (str.translate
+# goes through a dict), and bytes words are cheaper to make: 0.1 s off a 100,000-call build.
+_ASCII_BYTES = bytes(map(ord, _ASCII_FOLDS)) + bytes(range(128, 256))
 
 
 class _FoldTable(dict[int, Any]):
@@ -139,6 +178,29 @@ class _SeparatorCache(dict[str, bool]):
 
 _SEPARATORS = _SeparatorCache()
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# The separators most notes hold (what editors put for quotes, apostrophes, dashes, "..."):
+# replaced first with plain str.replace, which is quicker than finding every non-ASCII
+# character with a regex; whatever else is left takes that slower way.
+_COMMON_SEPARATORS: Final = tuple(
+    c for c in "\u2019\u2018\u201c\u201d\u2014\u2013\u2026\u00a0" if _SEPARATORS[c]
+)
+
+
+def _ascii_form(text: str) -> str | None:
+    """``text`` with its non-ASCII separators turned into spaces, or None if it has letters
+    (or anything else) outside ASCII and so needs the general path."""
+    if not text.isascii():  # O(1) in CPython
+        for char in _COMMON_SEPARATORS:
+            if char in text:
+                text = text.replace(char, " ")
+        if text.isascii():
+            return text
+        odd = set(_NON_ASCII.findall(text))
+        if not all(map(_SEPARATORS.__getitem__, odd)):
+            return None
+        for char in odd:
+            text = text.replace(char, " ")
+    return text
 
 
 def _spaced(text: str) -> str:
@@ -148,18 +210,43 @@ def _spaced(text: str) -> str:
     path: those become spaces, then one ASCII translate. Anything else (accented letters,
     other scripts) takes the general path. A test holds the two paths to the same words.
     """
-    if not text.isascii():  # O(1) in CPython
-        odd = set(_NON_ASCII.findall(text))
-        if not all(map(_SEPARATORS.__getitem__, odd)):
-            return _spaced_general(text)
-        for char in odd:
-            text = text.replace(char, " ")
-    return text.translate(_ASCII_TABLE)
+    ascii_text = _ascii_form(text)
+    if ascii_text is None:
+        return _spaced_general(text)
+    return ascii_text.translate(_ASCII_TABLE)
+
+
+def _index_words(text: str) -> list[bytes]:
+    """The words of ``text`` as the index files them: :func:`tokenize`, UTF-8 encoded.
+
+    Bytes because the fast path is quicker on them (see ``_ASCII_BYTES``). Splitting the
+    encoded text finds the same words: only spaces separate words once folded, and UTF-8
+    never uses an ASCII byte inside a longer character. A test holds this to tokenize().
+    """
+    ascii_text = _ascii_form(text)
+    if ascii_text is None:
+        return _spaced_general(text).encode().split()
+    return ascii_text.encode("ascii").translate(_ASCII_BYTES).split()
 
 
 def tokenize(text: str) -> list[str]:
-    """The words of ``text`` as the index sees them: folded, in order, repeats kept."""
+    """The words of ``text``, folded, in order, repeats and stop words kept.
+
+    The index files these minus :data:`STOP_WORDS`; topics compare on all of them.
+    """
     return _spaced(text).split()
+
+
+def _split_query(query: str) -> tuple[list[str], str | None]:
+    """All whole words of a query (stop words too) and the prefix being typed, if any."""
+    spaced = _spaced(query)
+    words = spaced.split()
+    if not words:
+        return [], None
+    prefix: str | None = None
+    if not spaced[-1].isspace() and len(words[-1]) >= MIN_PREFIX:
+        prefix = words.pop()
+    return words, prefix
 
 
 def query_terms(query: str) -> tuple[tuple[str, ...], str | None]:
@@ -167,16 +254,22 @@ def query_terms(query: str) -> tuple[tuple[str, ...], str | None]:
 
     The last word counts as a prefix when the query ends in it (no space or punctuation
     after it) and it has at least :data:`MIN_PREFIX` characters: "garden gro" finds
-    "garden group", while "garden " only finds "garden".
+    "garden group", while "garden " only finds "garden". Whole words that are
+    :data:`STOP_WORDS` are dropped (the index does not hold them). The prefix is kept
+    even if it is one ("the" may become "theatre"); it matches only indexed words.
     """
-    spaced = _spaced(query)
-    words = spaced.split()
-    if not words:
-        return (), None
-    prefix: str | None = None
-    if not spaced[-1].isspace() and len(words[-1]) >= MIN_PREFIX:
-        prefix = words.pop()
-    return tuple(dict.fromkeys(words)), prefix
+    words, prefix = _split_query(query)
+    return tuple(w for w in dict.fromkeys(words) if w not in STOP_WORDS), prefix
+
+
+def too_common(query: str) -> bool:
+    """True when every word of ``query`` is a stop word, so the search matches nothing.
+
+    For the calls page to say why ("That word is too common…") instead of "No calls match".
+    A query still being typed ("the") is not too common: its last word is a prefix.
+    """
+    words, prefix = _split_query(query)
+    return prefix is None and bool(words) and all(w in STOP_WORDS for w in words)
 
 
 def fold_topic(topic: str) -> str:
@@ -222,10 +315,15 @@ _DAMAGED: Final = 7
 
 @dataclass(frozen=True)
 class SearchResult:
-    """One page of matching call UUIDs, newest first, and how many match in all."""
+    """One page of matching call UUIDs, newest first, and how many match in all.
+
+    ``too_common`` is set when the query held only stop words (see :func:`too_common`), so a
+    list can say why nothing matched.
+    """
 
     uuids: list[str]
     total: int
+    too_common: bool = False
 
 
 @dataclass(frozen=True)
@@ -273,6 +371,45 @@ def _bound(moment: datetime) -> str:
     return (to_iso(moment) or "").translate(_FLIP) + _MAX_CHAR
 
 
+# -- reading rows for a build -------------------------------------------------------------
+
+# The sealed fields whose text is searched: what Call.note_text() joins (a test holds the two
+# to the same words), read straight from the opened body.
+_TEXT_FIELDS: Final = (*Call.IPS_FIELDS, "resources_shared", "follow_up")
+
+# What _add_rows takes per call, in order: uuid, revision, started_at ISO, author, shift,
+# caller, updated_at ISO, topics, follow-up, damaged, note text.
+_Row: TypeAlias = tuple[
+    str, int, str, str, str | None, str | None, str | None, Sequence[str], bool, bool, str
+]
+
+
+def _doc_from_row(row: tuple[dict[str, Any], dict[str, Any] | None]) -> _Row:
+    """What the index keeps of one call, from its stored columns and opened body.
+
+    Times stay the ISO text they are stored as (the sort key and the refresh watermark are
+    ISO text anyway), so no call pays for parsing a time and formatting it back.
+    """
+    clear, body = row
+    head = (
+        clear["uuid"],
+        clear["revision"],
+        clear["started_at"] or "",
+        clear["author_uuid"] or "",
+        clear["shift_uuid"],
+        clear["caller_uuid"],
+        clear["updated_at"],
+    )
+    if body is None:  # damaged: indexed by its clear facts only
+        return (*head, (), False, True, "")
+    get = body.get
+    topics = get("topics") or []
+    follow_up = get("follow_up") or ""
+    texts = [get(name) or "" for name in _TEXT_FIELDS]
+    texts.extend(topics)
+    return (*head, topics, bool(follow_up.strip()), False, " ".join(texts))
+
+
 # -- the index -----------------------------------------------------------------------------
 
 
@@ -283,8 +420,24 @@ class _BuildState:
     cursor: tuple[str, str] | None = None  # (started_at ISO, uuid) of the last row read
 
 
-def _new_postings() -> defaultdict[str, array[int]]:
+def _doc_arrays() -> defaultdict[str, array[int]]:
     return defaultdict(partial(array, "I"))
+
+
+def _new_codes(points: Iterable[int] | None = None) -> defaultdict[bytes, str]:
+    """``word -> code``: a word not seen before takes the next free code, stop words ``""``.
+
+    Codes are single characters, every code point but NUL and the surrogates, handed out in
+    the order words are first met (the first 255, usually the commonest, fit in one byte,
+    which keeps signatures that hold only those narrow). Once they run out (past 1,111,998
+    distinct words) a new word gets ``""`` and is not indexed; a search for it then finds
+    nothing. ``points`` is for tests, to run out sooner.
+    """
+    if points is None:
+        points = itertools.chain(range(1, 0xD800), range(0xE000, 0x110000))
+    codes: defaultdict[bytes, str] = defaultdict(partial(next, map(chr, points), ""))
+    codes.update(dict.fromkeys((word.encode() for word in STOP_WORDS), ""))
+    return codes
 
 
 @dataclass
@@ -295,20 +448,23 @@ class _Data:
     keys: list[str] = field(default_factory=list)  # doc -> sort key
     ids: dict[str, int] = field(default_factory=dict)  # uuid -> live doc
     ordered: list[int] = field(default_factory=list)  # live docs, newest first
-    postings: defaultdict[str, array[int]] = field(default_factory=_new_postings)
-    vocabulary: list[str] = field(default_factory=list)  # every token, sorted (for prefixes)
-    retired: set[int] = field(default_factory=set)
+    # word (UTF-8) -> code; see _index_words() for why bytes
+    codes: defaultdict[bytes, str] = field(default_factory=_new_codes)
+    signatures: list[str] = field(default_factory=list)  # doc -> its words' codes ("": retired)
+    # every coded word, sorted, for prefixes; as str, the form queries come in
+    vocabulary: list[str] = field(default_factory=list)
     # Filters: value -> docs. Arrays rather than sets: a set of 100,000 numbers added about
     # 4 ms to every full pass of the garbage collector (which holds the GIL); an array is not
     # traversed at all, and turning the one a search needs into a set costs less than that.
-    by_author: dict[str, array[int]] = field(default_factory=dict)
-    by_shift: dict[str, array[int]] = field(default_factory=dict)
-    by_caller: dict[str, array[int]] = field(default_factory=dict)
-    by_topic: dict[str, array[int]] = field(default_factory=dict)
+    by_author: defaultdict[str, array[int]] = field(default_factory=_doc_arrays)
+    by_shift: defaultdict[str, array[int]] = field(default_factory=_doc_arrays)
+    by_caller: defaultdict[str, array[int]] = field(default_factory=_doc_arrays)
+    by_topic: defaultdict[str, array[int]] = field(default_factory=_doc_arrays)
     strings: dict[str, str] = field(default_factory=dict)  # one shared copy per UUID
-    topic_folds: dict[str, str] = field(default_factory=dict)  # topic as typed -> folded
+    # topics as typed -> folded (a call's list of topics is one of a few combinations)
+    topic_folds: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # caller uuid -> alias
-    watermark: datetime | None = None  # newest updated_at seen
+    watermark: str | None = None  # newest updated_at seen, ISO text as stored
 
 
 class SearchIndex:
@@ -360,15 +516,16 @@ class SearchIndex:
         self._data = _Data()
 
     def memory_estimate(self) -> int:
-        """Rough bytes held by the postings, facts and filters (for benchmarks and logs).
+        """Rough bytes held by the words, facts and filters (for benchmarks and logs).
 
         Counts containers and the strings only the index holds; an estimate, not a promise.
         """
         size = sys.getsizeof
         with self._lock:
             d = self._data
-            total = sum(size(a) + size(t) for t, a in d.postings.items())
-            total += size(d.postings) + size(d.vocabulary)
+            total = sum(size(w) + size(c) for w, c in d.codes.items() if c)  # not stop words
+            total += size(d.codes) + size(d.vocabulary) + sum(map(size, d.vocabulary))
+            total += size(d.signatures) + sum(map(size, d.signatures))
             total += size(d.facts) + size(d.keys) + size(d.ordered) + size(d.ids)
             total += sum(size(f) for f in d.facts if f is not None)
             total += sum(size(k) for k in d.keys)
@@ -420,27 +577,27 @@ class SearchIndex:
         if state is None:
             return False
         if state.cursor is None:
-            calls = session.calls.select(limit=batch)
+            rows = session.calls.open_rows(limit=batch)
         else:
             started, last_uuid = state.cursor
-            calls = session.calls.select(
+            rows = session.calls.open_rows(
                 "started_at <= ? and (started_at < ? or uuid > ?)",
                 [started, started, last_uuid],
                 limit=batch,
             )
+        docs = list(map(_doc_from_row, rows))
         with self._lock:
             d = self._data  # read before the check: clear() drops the build state first
             if self._build is not state:  # cleared or restarted meanwhile
                 return False
-            words_before = len(d.postings)
-            for call in calls:
-                self._add_call(d, call)
+            words_before = len(d.codes)
+            self._add_rows(d, docs)
             self._merge_vocabulary(d, words_before)
-            state.done += len(calls)
-            if calls:
-                last = calls[-1]
-                state.cursor = (to_iso(last.started_at) or "", last.uuid)
-            if len(calls) < batch:
+            state.done += len(docs)
+            if docs:
+                last = docs[-1]
+                state.cursor = (last[2], last[0])
+            if len(docs) < batch:
                 state.total = max(state.total, state.done)
                 state.done = state.total
                 if self._build is state:
@@ -466,10 +623,10 @@ class SearchIndex:
         """Index a saved call, replacing an older revision of it; False if it was not newer."""
         with self._lock:
             d = self._data
-            words_before = len(d.postings)
-            added = self._add_call(d, call)
+            words_before = len(d.codes)
+            added = self._add_rows(d, [self._row_of(call)])
             self._merge_vocabulary(d, words_before)
-            return added
+            return added > 0
 
     def remove(self, call_uuid: str) -> None:
         """Forget a deleted call (a no-op if it was never indexed)."""
@@ -492,7 +649,7 @@ class SearchIndex:
             return 0  # the build has not read a row yet, so it will see every change
         repo = session.calls
         if watermark is not None:
-            changed = repo.select("updated_at >= ?", [to_iso(watermark)])
+            changed = repo.select("updated_at >= ?", [watermark])
         else:
             changed = repo.select()
         added = sum(self.add_or_update(call) for call in changed)
@@ -509,91 +666,103 @@ class SearchIndex:
     # -- internals: adding and retiring ------------------------------------------------------
 
     @staticmethod
-    def _is_stale(d: _Data, call_uuid: str, revision: int) -> bool:
-        """True if the index already holds this revision of the call or a newer one."""
-        doc = d.ids.get(call_uuid)
-        if doc is None or not revision:
-            return False
-        facts = d.facts[doc]
-        return facts is not None and revision <= facts[_REVISION]
-
-    def _add_call(self, d: _Data, call: Call) -> bool:
-        if self._is_stale(d, call.uuid, call.revision):
-            return False  # e.g. saved and indexed while the build had not reached it yet
+    def _row_of(call: Call) -> _Row:
+        """What the index keeps of a call it was handed (a save), as the build reads it."""
         damaged = call.damaged
-        self._add(
-            d,
+        return (
             call.uuid,
             call.revision,
             to_iso(call.started_at) or "",
             call.author_uuid or "",
             call.shift_uuid,
             call.caller_uuid,
-            call.updated_at,
+            to_iso(call.updated_at),
             () if damaged else call.topics,
             False if damaged else call.has_follow_up,
             damaged,
             "" if damaged else call.note_text(),
         )
-        return True
 
-    def _add(
-        self,
-        d: _Data,
-        call_uuid: str,
-        revision: int,
-        started_iso: str,
-        author_uuid: str,
-        shift_uuid: str | None,
-        caller_uuid: str | None,
-        updated_at: datetime | None,
-        topics: Sequence[str],
-        follow_up: bool,
-        damaged: bool,
-        text: str,
-    ) -> None:
-        old = d.ids.get(call_uuid)
-        if old is not None:
-            self._retire(d, old)
-        doc = len(d.facts)
-        strings = d.strings
-        author = strings.setdefault(author_uuid, author_uuid)
-        shift = strings.setdefault(shift_uuid, shift_uuid) if shift_uuid else None
-        caller = strings.setdefault(caller_uuid, caller_uuid) if caller_uuid else None
-        folded_topics: tuple[str, ...] = ()
-        if topics:
-            folds = d.topic_folds
-            folded_topics = tuple(
-                dict.fromkeys(folds.get(t) or folds.setdefault(t, fold_topic(t)) for t in topics)
+    def _add_rows(self, d: _Data, rows: Iterable[_Row]) -> int:
+        """Index calls, replacing older revisions; returns how many were added.
+
+        A row is skipped when the index already holds that revision of the call or a newer
+        one (e.g. saved and indexed while the build had not reached it yet). Rows in
+        newest-first order (as the build reads them) are cheapest: each lands at the end.
+
+        One loop for the build and for single saves, written flat with every lookup hoisted
+        out of it, because the build runs it 100,000 times.
+        """
+        facts, keys, ids, ordered = d.facts, d.keys, d.ids, d.ordered
+        signatures, codes, intern = d.signatures, d.codes, d.strings.setdefault
+        by_author, by_shift, by_caller, by_topic = d.by_author, d.by_shift, d.by_caller, d.by_topic
+        topic_folds, index_words, join = d.topic_folds, _index_words, "".join
+        watermark = d.watermark
+        added = 0
+        for (
+            call_uuid,
+            revision,
+            started_iso,
+            author_uuid,
+            shift_uuid,
+            caller_uuid,
+            updated_iso,
+            topics,
+            follow_up,
+            damaged,
+            text,
+        ) in rows:
+            old = ids.get(call_uuid)
+            if old is not None:
+                held = facts[old]
+                if revision and held is not None and revision <= held[_REVISION]:
+                    continue
+                self._retire(d, old)
+            doc = len(facts)
+            author = intern(author_uuid, author_uuid)
+            shift = intern(shift_uuid, shift_uuid) if shift_uuid else None
+            caller = intern(caller_uuid, caller_uuid) if caller_uuid else None
+            folded_topics: tuple[str, ...] = ()
+            if topics:
+                as_typed = tuple(topics)
+                cached = topic_folds.get(as_typed)
+                if cached is None:
+                    cached = topic_folds[as_typed] = tuple(dict.fromkeys(map(fold_topic, topics)))
+                folded_topics = cached
+            facts.append(
+                (call_uuid, revision, author, shift, caller, folded_topics, follow_up, damaged)
             )
-        d.facts.append(
-            (call_uuid, revision, author, shift, caller, folded_topics, follow_up, damaged)
-        )
-        key = _sort_key(started_iso, call_uuid)
-        keys = d.keys
-        keys.append(key)
-        d.ids[call_uuid] = doc
-        ordered = d.ordered
-        if not ordered or key >= keys[ordered[-1]]:
-            ordered.append(doc)  # the usual case while building: rows arrive in order
-        else:
-            ordered.insert(bisect.bisect_left(ordered, key, key=keys.__getitem__), doc)
-        _file(d.by_author, author, doc)
-        if shift:
-            _file(d.by_shift, shift, doc)
-        if caller:
-            _file(d.by_caller, caller, doc)
-        for topic in folded_topics:
-            _file(d.by_topic, topic, doc)
-        if updated_at is not None and (d.watermark is None or updated_at > d.watermark):
-            d.watermark = updated_at
-        if text:
-            words = set(_spaced(text).split())
-            # Appending through map() keeps the per-word loop in C: this is most of the build.
-            deque(map(_append, map(d.postings.__getitem__, words), itertools.repeat(doc)), 0)
+            key = _sort_key(started_iso, call_uuid)
+            keys.append(key)
+            ids[call_uuid] = doc
+            if not ordered or key >= keys[ordered[-1]]:
+                ordered.append(doc)  # the usual case while building: rows arrive in order
+            else:
+                ordered.insert(bisect.bisect_left(ordered, key, key=keys.__getitem__), doc)
+            by_author[author].append(doc)
+            if shift:
+                by_shift[shift].append(doc)
+            if caller:
+                by_caller[caller].append(doc)
+            for topic in folded_topics:
+                by_topic[topic].append(doc)
+            if updated_iso and (watermark is None or updated_iso > watermark):
+                watermark = updated_iso
+            added += 1
+            words = index_words(text) if text else []
+            if len(words) > 1:
+                # One itemgetter call looks up (or, through the defaultdict, hands out) the
+                # code of every word, repeats and stop words included (theirs is ""), and one
+                # join makes the signature: the per-word work stays in C. Leaving repeats in
+                # costs less than a set to drop them would.
+                signatures.append(join(itemgetter(*words)(codes)))
+            else:
+                signatures.append(codes[words[0]] if words else "")
+        d.watermark = watermark
+        return added
 
     def _retire(self, d: _Data, doc: int) -> None:
-        """Take a doc out of every filter and the ordered list; its postings are skipped."""
+        """Take a doc out of every filter and the ordered list, and empty its signature."""
         facts = d.facts[doc]
         if facts is None:
             return
@@ -610,17 +779,20 @@ class SearchIndex:
         if d.ids.get(facts[_UUID]) == doc:
             del d.ids[facts[_UUID]]
         d.facts[doc] = None
-        d.retired.add(doc)
+        d.signatures[doc] = ""
 
     def _merge_vocabulary(self, d: _Data, words_before: int) -> None:
         """Add the words new since ``words_before`` to the sorted vocabulary.
 
         New keys are the last ones in the dict's insertion order. Appending them and
         re-sorting lets Timsort merge two sorted runs, which stays cheap however large it grows.
+        Words left without a code (past the last one) are not indexed, so not listed.
         """
-        new = len(d.postings) - words_before
+        new = len(d.codes) - words_before
         if new:
-            d.vocabulary.extend(itertools.islice(reversed(d.postings), new))
+            codes = d.codes
+            added = itertools.islice(reversed(codes), new)
+            d.vocabulary.extend(word.decode() for word in added if codes[word])
             d.vocabulary.sort()
 
     # -- searching -------------------------------------------------------------------------
@@ -642,7 +814,11 @@ class SearchIndex:
         """Calls whose notes hold every word of ``query`` and that pass every filter.
 
         Newest first (the order of the calls list). ``limit=None`` returns every match.
+        Stop words in ``query`` are ignored; a query of only stop words matches nothing and
+        the result says so (``too_common``).
         """
+        if too_common(query):
+            return SearchResult([], 0, too_common=True)
         with self._lock:
             d = self._data
             docs = self._matching(d, query, start, end, author, shift, caller, alias_text, topic)
@@ -703,12 +879,35 @@ class SearchIndex:
         alias_text: str | None,
         topic: str | None,
     ) -> list[int]:
-        """Docs that match, newest first."""
+        """Docs that match, newest first.
+
+        The words become codes first (a word no call holds ends the search at once), the
+        filters and the date range pick the calls to look at, and only then are signatures
+        tested, each word on the calls that still match.
+        """
         words, prefix = query_terms(query)
-        candidates: set[int] | None = None
-        from_postings = False
+        codes = d.codes
+        needles: list[str] = []
+        for word in words:
+            code = codes.get(word.encode())
+            if not code:
+                return []
+            needles.append(code)
+        typing: re.Pattern[str] | None = None  # the word being typed: any word it starts
+        if prefix is not None:
+            vocab = d.vocabulary
+            lo = bisect.bisect_left(vocab, prefix)
+            hi = bisect.bisect_left(vocab, prefix + _MAX_CHAR, lo)
+            if lo == hi:
+                return []
+            if hi - lo == 1:
+                needles.append(codes[vocab[lo].encode()])
+            else:
+                started = "".join(re.escape(codes[word.encode()]) for word in vocab[lo:hi])
+                typing = re.compile(f"[{started}]")
 
         # Filters backed by small sets first: they usually narrow the most.
+        candidates: set[int] | None = None
         facets: list[Collection[int]] = []
         for facet, value in (
             (d.by_author, author),
@@ -738,46 +937,6 @@ class SearchIndex:
             if not candidates:
                 return []
 
-        # Whole words: intersect, smallest posting list first.
-        lists = []
-        for word in words:
-            posting = d.postings.get(word)
-            if not posting:
-                return []
-            lists.append(posting)
-        for posting in sorted(lists, key=len):
-            from_postings = True
-            if candidates is None:
-                candidates = set(posting)
-            else:
-                candidates.intersection_update(posting)
-            if not candidates:
-                return []
-
-        # The word still being typed: any word starting with it.
-        if prefix is not None:
-            from_postings = True
-            vocab = d.vocabulary
-            lo = bisect.bisect_left(vocab, prefix)
-            hi = bisect.bisect_left(vocab, prefix + _MAX_CHAR, lo)
-            expansions = sorted((d.postings[w] for w in vocab[lo:hi]), key=len, reverse=True)
-            hits: set[int] = set()
-            if candidates is None:
-                for posting in expansions:
-                    hits.update(posting)
-            else:
-                want = len(candidates)
-                for posting in expansions:
-                    hits.update(candidates.intersection(posting))
-                    if len(hits) == want:
-                        break
-            candidates = hits
-            if not candidates:
-                return []
-
-        if from_postings and candidates is not None and d.retired:
-            candidates -= d.retired
-
         # Dates: a slice of the newest-first list. Then keep the candidates, in order.
         ordered = d.ordered
         keys = d.keys
@@ -788,25 +947,29 @@ class SearchIndex:
         if hi_key is not None:
             hi_pos = bisect.bisect_left(ordered, hi_key, lo_pos, key=keys.__getitem__)
         if candidates is None:
-            return ordered[lo_pos:hi_pos]
-        if len(candidates) * self.sparse_ratio < hi_pos - lo_pos:
-            # Few matches in a long list: order just them instead of walking everything.
-            kept = [
+            found = ordered[lo_pos:hi_pos]
+        elif len(candidates) * self.sparse_ratio < hi_pos - lo_pos:
+            # Few candidates in a long list: order just them instead of walking everything.
+            found = [
                 i for i in candidates if keys[i] > lo_key and (hi_key is None or keys[i] < hi_key)
             ]
-            kept.sort(key=keys.__getitem__)
-            return kept
-        return [i for i in itertools.islice(ordered, lo_pos, hi_pos) if i in candidates]
+            found.sort(key=keys.__getitem__)
+        else:
+            found = [i for i in itertools.islice(ordered, lo_pos, hi_pos) if i in candidates]
 
-
-_append = array.append
-
-
-def _file(facet: dict[str, array[int]], value: str, doc: int) -> None:
-    docs = facet.get(value)
-    if docs is None:
-        docs = facet[value] = array("I")
-    docs.append(doc)
+        # The words: a substring test per signature, run in C by compress() and map().
+        signatures = d.signatures.__getitem__
+        for code in needles:
+            if not found:
+                break
+            found = list(
+                itertools.compress(
+                    found, map(operator.contains, map(signatures, found), itertools.repeat(code))
+                )
+            )
+        if typing is not None and found:
+            found = list(itertools.compress(found, map(typing.search, map(signatures, found))))
+        return found
 
 
 def _discard(facet: dict[str, array[int]], value: str | None, doc: int) -> None:

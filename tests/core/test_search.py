@@ -1,12 +1,14 @@
-"""The in-memory search index: words, prefixes, filters, ordering, keeping current, clearing.
+"""The in-memory search index: words, prefixes, stop words, filters, ordering, keeping current.
 
 The property test holds the index to a brute-force filter over the same calls, written
-independently (regular expressions and plain loops), so the index's shortcuts (posting lists,
-the newest-first list, date slices) cannot drift from what a search means.
+independently (regular expressions and plain loops), so the index's shortcuts (word codes and
+signatures, the newest-first list, date slices) cannot drift from what a search means. It
+shares only the list of stop words, which is a definition rather than a mechanism.
 """
 
 from __future__ import annotations
 
+import random
 import re
 import unicodedata
 import uuid as uuidlib
@@ -21,13 +23,18 @@ from hypothesis import strategies as st
 from warmline.callers import Caller
 from warmline.calls import Call
 from warmline.search import (
+    STOP_WORDS,
     CallFilter,
     SearchIndex,
+    _doc_from_row,
+    _index_words,
+    _new_codes,
     _spaced,
     _spaced_general,
     load_calls,
     query_terms,
     tokenize,
+    too_common,
 )
 from warmline.session import Session
 
@@ -71,8 +78,12 @@ _OTHER_PART = list("éÉñßİﬁ™½\u0301\u0308ｆ한字")
     )
 )
 def test_fast_and_general_tokenizing_agree(text: str) -> None:
-    """Separators-only non-ASCII text takes a shortcut; it must find the very same words."""
+    """Separators-only non-ASCII text takes a shortcut; it must find the very same words.
+
+    The index's own (bytes) tokenizer must find them too.
+    """
     assert _spaced(text).split() == _spaced_general(text).split()
+    assert _index_words(text) == [word.encode() for word in tokenize(text)]
 
 
 def test_query_terms_treat_the_last_word_as_typed_so_far() -> None:
@@ -81,6 +92,17 @@ def test_query_terms_treat_the_last_word_as_typed_so_far() -> None:
     assert query_terms("Garden, garden.") == (("garden",), None)
     assert query_terms("  ") == ((), None)
     assert query_terms("é") == ((), "e")
+
+
+def test_stop_words_leave_the_query_but_the_word_being_typed_stays() -> None:
+    assert query_terms("The garden and a ") == (("garden",), None)
+    assert query_terms("the garden a") == (("garden",), "a")  # "a" may become "allotment"
+    assert query_terms("I'd") == ((), "d")
+    assert too_common("the ") and too_common("The, and a.") and too_common("I'd ")
+    assert not too_common("the")  # still being typed: "theatre"
+    assert not too_common("the garden ") and not too_common("") and not too_common("  ")
+    assert {"the", "and", "i", "a", "x"} <= STOP_WORDS
+    assert STOP_WORDS.isdisjoint({"about", "can", "will", "us", "may", "sleep", "42"})
 
 
 # -- searching a real vault --------------------------------------------------------------------
@@ -168,6 +190,62 @@ def test_filters_combine_with_search(session: Session, calls: list[Call]) -> Non
         calls[2].uuid,
     ]
     assert index.search_filter(CallFilter(text="robin", topic="Sleep")).uuids == [calls[1].uuid]
+
+
+def test_stop_words_are_not_searchable_and_say_so(session: Session, calls: list[Call]) -> None:
+    index = built(session)
+    common = index.search("the ")
+    assert common.total == 0 and common.uuids == [] and common.too_common
+    assert index.search("The, and... ").too_common
+    assert index.search("the ", topic="sleep").too_common  # filters do not rescue it
+    assert index.search("the garden ").uuids == [calls[0].uuid]  # "the" is simply dropped
+    assert not index.search("the garden ").too_common
+    assert index.search("garden group a").uuids == [calls[0].uuid]  # "a" is a word being typed
+    assert index.search("choir a ").uuids == [calls[1].uuid]
+    assert index.search("the").total == 0 and not index.search("the").too_common
+    assert index.search("nothing-like-this ").too_common is False
+
+
+def test_open_rows_gives_columns_as_stored_and_bodies(session: Session, calls: list[Call]) -> None:
+    rows = list(session.calls.open_rows("caller_uuid is not null", limit=1))
+    assert len(rows) == 1
+    clear, body = rows[0]
+    assert clear["uuid"] == calls[2].uuid and clear["revision"] == 1
+    stored = next(
+        session.vault.db.query("select started_at from calls where uuid = ?", [calls[2].uuid])
+    )
+    assert clear["started_at"] == stored["started_at"]  # ISO text, not a datetime
+    assert "body" not in clear
+    assert body is not None and body["connection"] == calls[2].connection
+    assert body["topics"] == ["Sleep", "Work"]
+    assert [c["uuid"] for c, _ in session.calls.open_rows()] == [c.uuid for c in reversed(calls)]
+    db = session.vault.db
+    other = next(db.query("select body from calls where uuid = ?", [calls[1].uuid]))["body"]
+    db.execute("update calls set body = ? where uuid = ?", [other, calls[0].uuid])
+    damaged = list(session.calls.open_rows("uuid = ?", [calls[0].uuid]))
+    assert [(c["uuid"], body) for c, body in damaged] == [(calls[0].uuid, None)]
+
+
+def test_the_build_reads_what_a_saved_call_gives(session: Session, calls: list[Call]) -> None:
+    """The build's light reader and the path for saved calls must index a call the same way."""
+    index = SearchIndex()
+    for row in session.calls.open_rows():
+        clear, _body = row
+        call = session.calls.get(clear["uuid"])
+        light, full = _doc_from_row(row), index._row_of(call)
+        assert light[:7] == full[:7]
+        assert list(light[7]) == list(full[7]) and light[8:10] == full[8:10]
+        assert tokenize(light[10]) == tokenize(full[10])
+
+
+def test_words_past_the_last_code_are_left_out(session: Session, calls: list[Call]) -> None:
+    index = SearchIndex()
+    index._data.codes = _new_codes(range(1, 4))  # room for three words only
+    for call in calls:
+        index.add_or_update(call)
+    assert index.search("talked about the garden ").uuids == [calls[0].uuid]
+    assert index.search("group ").total == 0  # the fourth word met had no code left
+    assert index._data.vocabulary == ["about", "garden", "talked"]
 
 
 def test_facts_kept_in_clear(session: Session, calls: list[Call]) -> None:
@@ -280,11 +358,19 @@ def test_load_calls_keeps_the_order_asked_for(session: Session, calls: list[Call
 # -- the property: the index agrees with brute force ----------------------------------------------
 
 WORDS = ["garden", "gardening", "Choir", "café", "CAFE", "tea", "teal", "Straße", "naïve", "42"]
+STOPS = ["the", "The", "them", "a", "I'd", "and"]  # stop words, some prefixes of other words
 AUTHORS = ["author-a", "author-b"]
 SHIFTS = [None, "shift-1", "shift-2"]
 CALLERS = {None: "", "caller-r": "Robin", "caller-b": "Bea", "caller-x": "Rob Bea"}
 TOPICS = ["Sleep", "sleep", "Money", "Grief and loss"]
 TIMES = [T0 + timedelta(minutes=m) for m in (0, 0, 5, 30, 90)]  # repeats force ties on time
+
+
+def _only_stop_words(query: str) -> bool:
+    """A query whose finished words are all stop words (and no word is being typed)."""
+    words = re.findall(r"[^\W_]+", _fold(query))
+    typing = bool(words) and re.search(r"[^\W_]$", _fold(query)) is not None
+    return bool(words) and not typing and all(w in STOP_WORDS for w in words)
 
 
 def _fold(text: str) -> str:
@@ -302,9 +388,13 @@ def brute_force(calls: dict[str, Call], query: str, f: CallFilter) -> list[str]:
     prefix = None
     if words and re.search(r"[^\W_]$", _fold(query)):
         prefix = words.pop()
+    if _only_stop_words(query):
+        return []
+    words = [w for w in words if w not in STOP_WORDS]  # stop words are not searched for
     out = []
     for call in calls.values():
-        have = set() if call.damaged else _words(call.note_text())
+        # Stop words are not indexed, so a word being typed cannot complete to one.
+        have = set() if call.damaged else _words(call.note_text()) - STOP_WORDS
         if not all(w in have for w in words):
             continue
         if prefix is not None and not any(w.startswith(prefix) for w in have):
@@ -337,7 +427,9 @@ def _words_list(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", _fold(text))
 
 
-texts = st.lists(st.sampled_from([*WORDS, "!", ",", "—", " "]), max_size=8).map(" ".join)
+texts = st.lists(st.sampled_from([*WORDS, *STOPS, "theatre", "!", ",", "—", " "]), max_size=8).map(
+    " ".join
+)
 
 
 def _call(
@@ -382,7 +474,7 @@ call_strategy = st.builds(
 
 query_strategy = st.builds(
     lambda words, cut, space: " ".join(words)[: len(" ".join(words)) - cut] + space,
-    st.lists(st.sampled_from([*WORDS, "gar", "te", "zzz", "C"]), max_size=2),
+    st.lists(st.sampled_from([*WORDS, *STOPS, "gar", "te", "zzz", "C"]), max_size=2),
     st.integers(0, 2),
     st.sampled_from(["", " "]),
 )
@@ -447,8 +539,32 @@ def test_search_equals_brute_force(
         result = index.search_filter(f, limit=None)
         assert result.uuids == expected
         assert result.total == len(expected)
+        assert result.too_common == _only_stop_words(query)
         page = index.search_filter(f, limit=2, offset=1)
         assert page.uuids == expected[1:3] and page.total == len(expected)
+
+
+def test_prefixes_over_hundreds_of_words_equal_brute_force() -> None:
+    """Enough words that codes take every ASCII character, regex specials ("]", "-", "\\")
+    included, and a word being typed expands to hundreds of them."""
+    rng = random.Random(5)
+    words = [f"w{n:03d}" for n in range(300)]
+    index = SearchIndex()
+    truth: dict[str, Call] = {}
+    for i in range(80):
+        call = Call(
+            uuid=str(uuidlib.UUID(int=i + 1)),
+            revision=1,
+            started_at=T0 + timedelta(minutes=i % 7),
+            author_uuid="author-a",
+            connection=" ".join(rng.sample(words, 6)),
+        )
+        index.add_or_update(call)
+        truth[call.uuid] = call
+    assert len(index._data.vocabulary) > 200
+    for query in ["w", "w0", "w1", "w09", "w29", "w000", "w123 w2", "w045 ", "w3", "w04 "]:
+        expected = brute_force(truth, query, CallFilter())
+        assert index.search(query, limit=None).uuids == expected, query
 
 
 @settings(
@@ -464,5 +580,5 @@ def test_built_index_equals_brute_force(session: Session, added: list[Call]) -> 
         stored[saved.uuid] = saved
     index = SearchIndex()
     index.build(session, batch=5)
-    for query in ["", "gar", "cafe", "tea ", "straße naive"]:
+    for query in ["", "gar", "cafe", "tea ", "straße naive", "the", "the ", "the tea a"]:
         assert index.search(query, limit=None).uuids == brute_force(stored, query, CallFilter())

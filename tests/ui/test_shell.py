@@ -261,6 +261,7 @@ def _python_heap_holds(text: str) -> bool:
     """Whether any live Python container (dict, list, tuple, set) holds a string with text,
     in any case (the search index keeps words case-folded)."""
     folded = text.casefold()
+    folded_bytes = folded.encode()
     for obj in gc.get_objects():
         if isinstance(obj, dict):
             values: object = list(obj.values())
@@ -269,8 +270,11 @@ def _python_heap_holds(text: str) -> bool:
         else:
             continue
         # (the constant itself sits in this module; look for text built around it)
-        if any(isinstance(v, str) and folded in v.casefold() and v != text for v in values):  # type: ignore[attr-defined]
-            return True
+        for v in values:  # type: ignore[attr-defined]
+            if isinstance(v, str) and folded in v.casefold() and v != text:
+                return True
+            if isinstance(v, bytes) and folded_bytes in v.lower():  # the index keeps bytes
+                return True
     return False
 
 
