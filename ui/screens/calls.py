@@ -165,6 +165,9 @@ class CallsPage(Page):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.TOPICS, QHeaderView.ResizeMode.Stretch)
+        # Times and names are short and must be read whole; they size to their contents.
+        for column in (Column.TIME, Column.LOGGED_BY):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.resizeSection(Column.TIME, 150)
         header.resizeSection(Column.CALLER, 200)
         self.table.doubleClicked.connect(self._open_index)
