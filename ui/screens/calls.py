@@ -165,10 +165,10 @@ class CallsPage(Page):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.TOPICS, QHeaderView.ResizeMode.Stretch)
-        # Times and names are short and must be read whole; they size to their contents.
-        for column in (Column.TIME, Column.LOGGED_BY):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.resizeSection(Column.TIME, 150)
+        # Wide enough for "Wed 25 Nov 2026, 11:05" at the current text size.
+        header.resizeSection(
+            Column.TIME, self.fontMetrics().horizontalAdvance("Wed 30 Sep 2026, 23:59") + 24
+        )
         header.resizeSection(Column.CALLER, 200)
         self.table.doubleClicked.connect(self._open_index)
         self.table.installEventFilter(self)
@@ -260,6 +260,7 @@ class CallsPage(Page):
         edit.setObjectName(name)
         edit.setAccessibleName(accessible)
         edit.setCalendarPopup(True)
+        edit.setDisplayFormat("d MMM yyyy")  # the same way dates read in the list
         return edit
 
     def _combo(self, name: str, accessible: str, anything: str) -> QComboBox:
