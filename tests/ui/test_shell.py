@@ -450,6 +450,13 @@ def test_keyboard_only_a_call_is_logged_then_found_by_search(
         ]
 
     qtbot.waitUntil(shows_robins_call, timeout=5000)
+    # Enter moves to the results with the first row chosen; Enter again opens it.
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: table.selectionModel().hasSelection())
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    current = controller.window.workspace.current_page()
+    assert current is not None and current.key == "call"
+    _press(qtbot, Qt.Key.Key_2, alt)
     search.clear()
     qtbot.keyClicks(search, "walking grou")  # the last word is matched as it is typed
     qtbot.waitUntil(shows_robins_call, timeout=5000)

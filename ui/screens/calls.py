@@ -101,7 +101,7 @@ class CallsPage(Page):
         self._debounce.setInterval(debounce_ms)
         self._debounce.timeout.connect(self.apply_filter)
         self.search_edit.textChanged.connect(lambda _text: self._debounce.start())
-        self.search_edit.returnPressed.connect(self.apply_filter)
+        self.search_edit.returnPressed.connect(self._search_entered)
         focus_search = QShortcut(QKeySequence.StandardKey.Find, self)
         focus_search.activated.connect(self._focus_search)
 
@@ -561,6 +561,14 @@ class CallsPage(Page):
         if index.isValid():
             self.table.setCurrentIndex(index)
             self.table.selectRow(row)
+
+    def _search_entered(self) -> None:
+        """Enter in the search box searches now and moves to the results, on the first row,
+        so the keyboard goes from a word to a call in two keys."""
+        self.apply_filter()
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.table.model().rowCount() and not self.table.selectionModel().hasSelection():
+            self.table.selectRow(0)
 
     def open_selected(self) -> None:
         """Ask the shell to open the selected call on the Call page."""
