@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -79,10 +80,21 @@ class FirstRunScreen(QWidget):
         row.addStretch(1)
         row.addWidget(card, 4)
         row.addStretch(1)
-        outer = QVBoxLayout(self)
+        # The card scrolls when it is taller than the window (200 % text with strength
+        # advice showing) instead of squeezing its fields.
+        content = QWidget()
+        outer = QVBoxLayout(content)
         outer.addStretch(1)
         outer.addLayout(row)
         outer.addStretch(2)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setWidget(content)
+        page_layout = QVBoxLayout(self)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.addWidget(scroll)
         self._show_step(0)
 
     # --- steps -----------------------------------------------------------------------------
