@@ -38,6 +38,8 @@ def wire_pages(workspace: Workspace, search: Any) -> None:
                 call.open_call(call_uuid)
 
             calls.open_call_requested.connect(open_call)
+            # After saving an edit, back to the list the call was opened from.
+            call.form.edit_saved.connect(lambda _uuid: workspace.show_page(CallsPage.key))
     if isinstance(callers, CallersPage) and isinstance(calls, CallsPage):
 
         def show_calls(caller_uuid: str) -> None:

@@ -387,6 +387,7 @@ def test_keyboard_only_a_call_is_logged_then_found_by_search(
     """The whole path a volunteer takes, keyboard only, from the lock screen to the list."""
     from PySide6.QtWidgets import QLineEdit, QTableView
 
+    from ui.widgets.lens_edit import LensTextEdit
     from warmline.callers import Caller
 
     data_dir, _ = existing_vault(tmp_path)
@@ -456,6 +457,12 @@ def test_keyboard_only_a_call_is_logged_then_found_by_search(
     qtbot.keyClick(table, Qt.Key.Key_Return)
     current = controller.window.workspace.current_page()
     assert current is not None and current.key == "call"
+    qtbot.waitUntil(
+        lambda: "heron" in (window.findChild(LensTextEdit, "section-connection").toPlainText())
+    )
+    _press(qtbot, Qt.Key.Key_S, ctrl)  # save the (unchanged) edit: back to the list
+    wait_idle(qtbot, controller.runner)
+    qtbot.waitUntil(lambda: controller.window.workspace.current_page().key == "calls")
     _press(qtbot, Qt.Key.Key_2, alt)
     search.clear()
     qtbot.keyClicks(search, "walking grou")  # the last word is matched as it is typed

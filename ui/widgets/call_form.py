@@ -91,6 +91,8 @@ class CallForm(QWidget):
 
     #: A call was saved (its UUID); the form is already clear for the next one.
     saved = Signal(str)
+    #: An existing call was saved after editing (the shell goes back to the list).
+    edit_saved = Signal(str)
     #: A draft of the open note landed in the vault (its UUID).
     draft_saved = Signal(str)
 
@@ -789,6 +791,7 @@ class CallForm(QWidget):
 
     def _saved(self, result: tuple[Call, bool]) -> None:
         call, created_caller = result
+        was_edit = self._editing is not None
         self._focus_before_save = None
         self._set_saving(False)
         self.clear()
@@ -802,6 +805,9 @@ class CallForm(QWidget):
         self.saved.emit(call.uuid)
         self.check_drafts()
         self.start_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        if was_edit:
+            self.draft_status.setText(self.tr("Changes saved."))
+            self.edit_saved.emit(call.uuid)
 
     def _save_failed(self, error: BaseException) -> None:
         self._set_saving(False)
