@@ -14,10 +14,8 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +24,7 @@ from ui.backend import Backend, describe
 from ui.models.accounts_model import role_text
 from ui.theme import set_role
 from ui.widgets.busy_indicator import BusyIndicator
+from ui.widgets.dialog_parts import error_label, ok_cancel
 from ui.widgets.fit import fit_to_text
 from ui.widgets.new_passphrase import NewPassphraseFields, mismatch_message
 from warmline.accounts import Account, Role
@@ -90,25 +89,11 @@ class AddPersonDialog(QDialog):
         hint.setWordWrap(True)
         set_role(hint, "hint")
 
-        self._error = QLabel()
-        self._error.setObjectName("add-person-error")
-        self._error.setWordWrap(True)
-        set_role(self._error, "error")
-        self._error.setVisible(False)
-
+        self._error = error_label("add-person-error")
         self._busy = BusyIndicator()
-
-        buttons = QDialogButtonBox()
-        self._add = QPushButton(self.tr("&Add person"))
-        self._add.setObjectName("add-person-add")
-        self._add.setDefault(True)
-        set_role(self._add, "primary")
-        self._cancel = QPushButton(self.tr("Cancel"))
-        self._cancel.setObjectName("add-person-cancel")
-        buttons.addButton(self._add, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(self._cancel, QDialogButtonBox.ButtonRole.RejectRole)
-        self._add.clicked.connect(self._submit)
-        self._cancel.clicked.connect(self.reject)
+        buttons, self._add, self._cancel = ok_cancel(
+            self, self.tr("&Add person"), "add-person-add", self._submit
+        )
 
         layout = QVBoxLayout(self)
         layout.addWidget(role_caption)

@@ -20,10 +20,8 @@ from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +29,7 @@ from PySide6.QtWidgets import (
 from ui.backend import Backend, describe
 from ui.theme import set_role
 from ui.widgets.busy_indicator import BusyIndicator
+from ui.widgets.dialog_parts import error_label, ok_cancel
 from ui.widgets.fit import fit_to_text
 from ui.widgets.passphrase_strength import PassphraseStrength
 from warmline.session import Session
@@ -175,25 +174,11 @@ class NewPassphraseDialog(QDialog):
         self.fields = NewPassphraseFields()
         self.fields.set_user_inputs(user_inputs)
 
-        self._error = QLabel()
-        self._error.setObjectName("new-passphrase-error")
-        self._error.setWordWrap(True)
-        set_role(self._error, "error")
-        self._error.setVisible(False)
-
+        self._error = error_label("new-passphrase-error")
         self._busy = BusyIndicator()
-
-        buttons = QDialogButtonBox()
-        self._ok = QPushButton(action_label)
-        self._ok.setObjectName("new-passphrase-ok")
-        self._ok.setDefault(True)
-        set_role(self._ok, "primary")
-        self._cancel = QPushButton(self.tr("Cancel"))
-        self._cancel.setObjectName("new-passphrase-cancel")
-        buttons.addButton(self._ok, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(self._cancel, QDialogButtonBox.ButtonRole.RejectRole)
-        self._ok.clicked.connect(self._submit)
-        self._cancel.clicked.connect(self.reject)
+        buttons, self._ok, self._cancel = ok_cancel(
+            self, action_label, "new-passphrase-ok", self._submit
+        )
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro_label)
