@@ -209,7 +209,7 @@ class SettingsPage(Page):
         ):
             self.theme_combo.addItem(label, theme.value)
         self.theme_combo.setCurrentIndex(self.theme_combo.findData(self.preferences.theme.value))
-        theme_caption = QLabel(self.tr("T&heme"))
+        theme_caption = QLabel(self.tr("Th&eme"))
         theme_caption.setBuddy(self.theme_combo)
 
         self.text_size_spin = QSpinBox()

@@ -108,7 +108,7 @@ class CallNote(QWidget):
         for combo in (self.channel, self.contact_kind):
             combo.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        channel_label = QLabel(self.tr("C&hannel"), self)
+        channel_label = QLabel(self.tr("Cha&nnel"), self)
         channel_label.setBuddy(self.channel)
         kind_label = QLabel(self.tr("&Kind of contact"), self)
         kind_label.setBuddy(self.contact_kind)
@@ -183,7 +183,7 @@ class CallNote(QWidget):
         self.follow_up = QLineEdit(self)
         self.follow_up.setObjectName("call-follow-up")
         self.follow_up.setAccessibleName(self.tr("Follow-up for the next shift"))
-        follow_label = QLabel(self.tr("&Follow-up for the next shift"), self)
+        follow_label = QLabel(self.tr("Follow-up for the ne&xt shift"), self)
         follow_label.setBuddy(self.follow_up)
 
         layout = QVBoxLayout()

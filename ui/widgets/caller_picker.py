@@ -44,7 +44,7 @@ class CallerPicker(QWidget):
         title = QLabel(self.tr("Caller"), self)
         title.setObjectName("caller-title")
         set_role(title, "subtitle")
-        self.new_button = QRadioButton(self.tr("&New caller"), self)
+        self.new_button = QRadioButton(self.tr("Ne&w caller"), self)
         self.new_button.setObjectName("caller-new")
         self.anonymous_button = QRadioButton(self.tr("An&onymous"), self)
         self.anonymous_button.setObjectName("caller-anonymous")
