@@ -142,8 +142,17 @@ def unwrap_account(row: dict[str, Any], kek: Key, *, via_recovery: bool = False)
         raise WrongPassphrase() from None
     finally:
         kek.wipe()
-    team = unwrap_key(user, row["team_key"], team_key_ctx(uuid))
-    personal = unwrap_key(user, row["personal_key"], personal_key_ctx(uuid))
+    try:
+        team = unwrap_key(user, row["team_key"], team_key_ctx(uuid))
+    except BaseException:
+        user.wipe()
+        raise
+    try:
+        personal = unwrap_key(user, row["personal_key"], personal_key_ctx(uuid))
+    except BaseException:
+        user.wipe()
+        team.wipe()
+        raise
     return AccountKeys(user=user, team=team, personal=personal)
 
 

@@ -312,6 +312,11 @@ def check_params(params: KdfParams) -> None:
         return
     if (
         params.version != KDF_VERSION
+        # A ceiling too: a file edited to absurd settings must not hang or exhaust memory.
+        or params.memory_kib > _MAX_MEMORY_KIB * 4
+        or params.iterations > 64
+        or params.lanes > 64
+        or params.memory_kib < 8 * params.lanes
         or params.memory_kib < FLOOR.memory_kib
         or params.iterations < FLOOR.iterations
         or params.lanes < FLOOR.lanes

@@ -165,7 +165,12 @@ def _check_file(path: Path) -> None:
     (valid_for,) = struct.unpack(">I", header[92:96])
     if size % page_size:
         raise VaultCorrupt(str(path))
-    if valid_for == change_counter and pages and pages * page_size > size:
+    # A crash in the middle of a checkpoint can leave page 1 (with the new page count)
+    # written before the file grew; SQLite completes it from the WAL, so only a file
+    # without a WAL beside it is judged by its header's page count.
+    wal = Path(str(path) + "-wal")
+    has_wal = wal.exists() and wal.stat().st_size > 0
+    if not has_wal and valid_for == change_counter and pages and pages * page_size > size:
         raise VaultCorrupt(str(path))
 
 
@@ -211,9 +216,8 @@ def _prepare(db: Database) -> None:
     db.execute("PRAGMA secure_delete = ON")
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 5000")
-    with db.ensure_autocommit_on():
-        db.execute("PRAGMA journal_mode = WAL")
-    db.execute("PRAGMA synchronous = FULL")
+    # Read the version before anything that writes (switching to WAL does), so a file
+    # from a newer Warmline is left exactly as it was.
     found = stored_schema_version(db)
     if found > SCHEMA_VERSION:
         raise VaultFromNewerVersion(found, SCHEMA_VERSION)
@@ -221,6 +225,9 @@ def _prepare(db: Database) -> None:
     unknown = [m.name for m in migrations.applied(db) if m.name not in known]
     if unknown:
         raise VaultFromNewerVersion(found or SCHEMA_VERSION + 1, SCHEMA_VERSION)
+    with db.ensure_autocommit_on():
+        db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = FULL")
     if migrations.pending(db):
         migrations.apply(db)
         with db.atomic():

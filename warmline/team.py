@@ -105,6 +105,8 @@ class TeamAdmin:
     def personal_record_count(self, account_uuid: str) -> int:
         """How many private records (reflections, drafts) a passphrase reset would lose."""
         self._ctx.check()
+        if account_uuid != self._ctx.account.uuid:
+            self._require_coordinator()
         n = 0
         for table in ("debriefs", "drafts"):
             row = next(
@@ -132,8 +134,7 @@ class TeamAdmin:
         )
         lost = self.personal_record_count(account_uuid)
         with self._write() as db:
-            db.execute("delete from debriefs where owner_uuid = ?", [account_uuid])
-            db.execute("delete from drafts where owner_uuid = ?", [account_uuid])
+            _delete_personal_records(db, account_uuid)
             db.execute(
                 "update accounts set kdf = ?, user_key = ?, team_key = ?, personal_key = ?, "
                 "recovery_kdf = null, recovery_user_key = null, revision = revision + 1 "
@@ -167,15 +168,11 @@ class TeamAdmin:
         self._store_new_passphrase(new)
 
     def change_my_passphrase_after_recovery(self, new: str) -> None:
-        """After a recovery code was used: set the new passphrase and use the code up."""
-        self._store_new_passphrase(new)
-        with self._write() as db:
-            db.execute(
-                "update accounts set recovery_kdf = null, recovery_user_key = null where uuid = ?",
-                [self._ctx.account.uuid],
-            )
+        """After a recovery code was used: set the new passphrase and use the code up,
+        in one transaction, so the code can never outlive the passphrase it replaced."""
+        self._store_new_passphrase(new, use_up_recovery_code=True)
 
-    def _store_new_passphrase(self, new: str) -> None:
+    def _store_new_passphrase(self, new: str, *, use_up_recovery_code: bool = False) -> None:
         check_new_passphrase(new)
         params = self._vault.kdf_factory()
         kek = derive_kek(new, params)
@@ -184,9 +181,11 @@ class TeamAdmin:
             blob = wrap_key(kek, self._ctx.keys.user, user_key_ctx(me))
         finally:
             kek.wipe()
+        code = ", recovery_kdf = null, recovery_user_key = null" if use_up_recovery_code else ""
         with self._write() as db:
             db.execute(
-                "update accounts set kdf = ?, user_key = ?, revision = revision + 1 where uuid = ?",
+                f"update accounts set kdf = ?, user_key = ?, revision = revision + 1{code} "
+                "where uuid = ?",
                 [params.to_json(), blob, me],
             )
 
@@ -206,3 +205,15 @@ class TeamAdmin:
                 "update accounts set recovery_kdf = null, recovery_user_key = null where uuid = ?",
                 [self._ctx.account.uuid],
             )
+
+
+def _delete_personal_records(db: Database, account_uuid: str) -> None:
+    """Delete someone's debriefs and drafts with their sealed history: once their personal
+    key is gone, nobody can ever open them."""
+    for table in ("debriefs", "drafts"):
+        db.execute(
+            "delete from revisions where table_name = ? and record_uuid in "
+            f"(select uuid from {table} where owner_uuid = ?)",
+            [table, account_uuid],
+        )
+        db.execute(f"delete from {table} where owner_uuid = ?", [account_uuid])

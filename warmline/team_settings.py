@@ -30,14 +30,16 @@ class TeamSettings:
     def get(self, key: str, default: Any = None) -> Any:
         self._ctx.check()
         rows = list(self._ctx.db.query("select body from settings where key = ?", [key]))
-        if not rows:
-            if key == "topics":
-                return list(default_topics())
-            return DEFAULTS.get(key, default)
-        try:
-            return open_json(self._ctx.keys.team, rows[0]["body"], self._seal_ctx(key), "A setting")
-        except Tampered:
-            return DEFAULTS.get(key, default)
+        if rows:
+            try:
+                return open_json(
+                    self._ctx.keys.team, rows[0]["body"], self._seal_ctx(key), "A setting"
+                )
+            except Tampered:
+                pass  # a damaged setting falls back to its default, like a missing one
+        if key == "topics":
+            return list(default_topics())
+        return DEFAULTS.get(key, default)
 
     def set(self, key: str, value: Any) -> None:
         self._ctx.check()

@@ -224,7 +224,11 @@ class Vault:
         kek = kek_for(normalise_recovery_code(code), row["recovery_kdf"])
         keys = unwrap_account(row, kek, via_recovery=True)
         session = self._session(row, keys)
-        session.team.change_my_passphrase_after_recovery(new_passphrase)
+        try:
+            session.team.change_my_passphrase_after_recovery(new_passphrase)
+        except BaseException:
+            session.lock()  # no half-recovered session may stay unlocked
+            raise
         return session
 
     # --- helpers for Session -----------------------------------------------------------------

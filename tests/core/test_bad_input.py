@@ -98,3 +98,54 @@ def test_an_older_vault_is_migrated_forward_and_keeps_its_records(data_dir: Path
         assert session.calls.count() == 50
     finally:
         vault.close()
+
+
+def test_a_crash_mid_checkpoint_is_recovered_not_refused(tmp_path: Path) -> None:
+    """Killed while a checkpoint had copied page 1 (with the new page count) into a main
+    file that had not grown yet: SQLite recovers it from the WAL, so must we."""
+    import shutil
+    import struct
+
+    from warmline.calls import Call
+
+    live = tmp_path / "live"
+    vault, session = Vault.create(live, "Line", "Alex", "a long passphrase", kdf_factory=CHEAP)
+    vault.db.execute("PRAGMA wal_autocheckpoint = 0")
+    session.calls.add_many([Call(connection="x" * 500) for _ in range(300)])
+    crashed = tmp_path / "crashed"
+    crashed.mkdir()
+    for suffix in ("", "-wal"):
+        shutil.copy(str(vault.path) + suffix, str(crashed / "warmline.db") + suffix)
+    vault.close()
+    main = crashed / "warmline.db"
+    wal = Path(str(main) + "-wal").read_bytes()
+    (page_size,) = struct.unpack(">I", wal[8:12])
+    newest_page_one, offset = b"", 32
+    while offset + 24 + page_size <= len(wal):
+        if struct.unpack(">I", wal[offset : offset + 4])[0] == 1:
+            newest_page_one = wal[offset + 24 : offset + 24 + page_size]
+        offset += 24 + page_size
+    data = bytearray(main.read_bytes())
+    data[:page_size] = newest_page_one
+    main.write_bytes(bytes(data))
+
+    reopened = Vault.open(crashed, kdf_factory=CHEAP)
+    try:
+        again = reopened.unlock(reopened.accounts()[0].uuid, "a long passphrase")
+        assert again.calls.count() == 300
+    finally:
+        reopened.close()
+
+
+def test_a_file_from_a_newer_version_in_rollback_mode_is_not_touched(data_dir: Path) -> None:
+    path = make_closed_vault(data_dir)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute("update meta set value = '99' where key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    before = digest(path)
+    with pytest.raises(VaultFromNewerVersion):
+        Vault.open(data_dir, kdf_factory=CHEAP)
+    assert digest(path) == before
+    assert not Path(str(path) + "-wal").exists()

@@ -237,3 +237,12 @@ def test_property_handover_round_trip(session: Session, how: str, follow: str) -
     saved = session.handovers.add(Handover(how_it_was=how, follow_ups=follow))
     got = session.handovers.get(saved.uuid)
     assert (got.how_it_was, got.follow_ups) == (how, follow)
+
+
+def test_a_damaged_topics_setting_falls_back_to_the_defaults(session: Session) -> None:
+    from warmline.ips import default_topics
+
+    session.settings.set_topics(["Housing"])
+    db = session._ctx.db
+    db.execute("update settings set body = ? where key = 'topics'", [b"WL\x01" + b"\x00" * 60])
+    assert session.settings.topics() == list(default_topics())

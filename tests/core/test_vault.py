@@ -233,3 +233,51 @@ def test_debriefs_stay_private_even_from_a_coordinator(
         "update debriefs set owner_uuid = ? where uuid = ?", [session.account.uuid, mine.uuid]
     )
     assert session.debriefs.get(mine.uuid).damaged
+
+
+def test_reset_also_removes_the_sealed_history_of_private_records(
+    vault: Vault, session: Session, volunteer: Session
+) -> None:
+    note = volunteer.debriefs.add(Debrief(feeling="first"))
+    note.feeling = "second"
+    volunteer.debriefs.update(note)
+    session.team.reset_passphrase(volunteer.account.uuid, "a fresh start passphrase")
+    left = next(vault.db.query("select count(*) as n from revisions where table_name = 'debriefs'"))
+    assert left["n"] == 0
+
+
+def test_only_a_coordinator_may_count_someone_elses_private_records(
+    session: Session, volunteer: Session
+) -> None:
+    assert volunteer.team.personal_record_count(volunteer.account.uuid) == 0
+    with pytest.raises(NotAllowed):
+        volunteer.team.personal_record_count(session.account.uuid)
+
+
+def test_absurd_kdf_settings_are_refused_not_run(vault: Vault) -> None:
+    account = vault.accounts()[0]
+    for m, t, p in ((10**9, 3, 4), (65536, 10**6, 4), (65536, 3, 100000)):
+        huge = crypto.KdfParams(b"s" * 16, m, t, p).to_json()
+        vault.db.execute("update accounts set kdf = ? where uuid = ?", [huge, account.uuid])
+        with pytest.raises(WeakKdfParameters):
+            vault.unlock(account.uuid, PASSPHRASE)
+
+
+def test_a_failed_recovery_leaves_nothing_unlocked(
+    vault: Vault, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from warmline.errors import StorageFull
+    from warmline.team import TeamAdmin
+
+    code = session.team.create_recovery_code()
+    me = session.account.uuid
+
+    def full(self: TeamAdmin, new: str) -> None:
+        raise StorageFull()
+
+    monkeypatch.setattr(TeamAdmin, "change_my_passphrase_after_recovery", full)
+    with pytest.raises(StorageFull):
+        vault.unlock_with_recovery_code(me, code, "new passphrase here")
+    assert all(s.locked for s in vault._sessions if s is not session)
+    monkeypatch.undo()
+    assert vault.unlock_with_recovery_code(me, code, "new passphrase here").account.uuid == me
