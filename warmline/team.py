@@ -89,16 +89,34 @@ class TeamAdmin:
         return self._other(account_uuid)
 
     def set_disabled(self, account_uuid: str, disabled: bool) -> Account:
+        """Switch an account off, or back on.
+
+        Switching off removes the account's wrapped keys (and recovery code) from the file,
+        not only a flag: with the keys gone, the old passphrase opens nothing, even for
+        someone going around the app. Their private records go too, since only those keys
+        could open them. Switching back on therefore needs a new passphrase
+        (:meth:`reset_passphrase` with ``switch_on=True``).
+        """
         self._require_coordinator()
         other = self._other(account_uuid)
-        if disabled and account_uuid == self._ctx.account.uuid:
+        if not disabled:
+            if other.disabled:
+                raise InvalidInput(
+                    f"To switch {other.display_name} back on, set a new passphrase for them."
+                )
+            return other
+        if account_uuid == self._ctx.account.uuid:
             raise InvalidInput("You cannot switch off your own account while using it.")
-        losing = disabled and other.role is Role.COORDINATOR
+        losing = other.role is Role.COORDINATOR
         if losing and self._would_leave_no_coordinator(account_uuid):
             raise InvalidInput("The team needs at least one coordinator.")
         with self._write() as db:
+            _delete_personal_records(db, account_uuid)
             db.execute(
-                "update accounts set disabled = ? where uuid = ?", [int(disabled), account_uuid]
+                "update accounts set disabled = 1, user_key = x'', team_key = x'', "
+                "personal_key = x'', recovery_kdf = null, recovery_user_key = null, "
+                "revision = revision + 1 where uuid = ?",
+                [account_uuid],
             )
         return self._other(account_uuid)
 
@@ -117,9 +135,12 @@ class TeamAdmin:
             n += int(row["n"])
         return n
 
-    def reset_passphrase(self, account_uuid: str, new_passphrase: str) -> int:
-        """Re-enrol someone who forgot their passphrase. Returns how many private records
-        were lost (they could never be opened again, so they are deleted)."""
+    def reset_passphrase(
+        self, account_uuid: str, new_passphrase: str, *, switch_on: bool = False
+    ) -> int:
+        """Re-enrol someone who forgot their passphrase (or, with ``switch_on``, someone
+        whose account was switched off). Returns how many private records were lost (they
+        could never be opened again, so they are deleted)."""
         self._require_coordinator()
         if account_uuid == self._ctx.account.uuid:
             raise InvalidInput("To change your own passphrase, use My account.")
@@ -137,8 +158,9 @@ class TeamAdmin:
             _delete_personal_records(db, account_uuid)
             db.execute(
                 "update accounts set kdf = ?, user_key = ?, team_key = ?, personal_key = ?, "
-                "recovery_kdf = null, recovery_user_key = null, revision = revision + 1 "
-                "where uuid = ?",
+                "recovery_kdf = null, recovery_user_key = null, revision = revision + 1"
+                + (", disabled = 0" if switch_on else "")
+                + " where uuid = ?",
                 [
                     fresh["kdf"],
                     fresh["user_key"],

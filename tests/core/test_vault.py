@@ -77,8 +77,34 @@ def test_disabled_account_is_refused_with_who_to_ask(vault: Vault, session: Sess
     with pytest.raises(AccountDisabled) as info:
         vault.unlock(sam.uuid, "sams passphrase")
     assert "coordinator" in str(info.value)
-    session.team.set_disabled(sam.uuid, False)
-    assert vault.unlock(sam.uuid, "sams passphrase").account.uuid == sam.uuid
+    # Switching back on needs a new passphrase: the old keys are gone.
+    with pytest.raises(InvalidInput):
+        session.team.set_disabled(sam.uuid, False)
+    session.team.reset_passphrase(sam.uuid, "sams new passphrase", switch_on=True)
+    assert vault.unlock(sam.uuid, "sams new passphrase").account.uuid == sam.uuid
+
+
+def test_a_switched_off_account_cannot_be_opened_even_around_the_app(
+    vault: Vault, session: Session
+) -> None:
+    """Switching off removes the wrapped keys: the old passphrase unwraps nothing, and
+    flipping the clear 'disabled' flag back by hand does not help."""
+    from warmline.accounts import kek_for, load_row, unwrap_account
+    from warmline.errors import WarmlineError
+
+    sam = session.team.add_account("Sam", "sams passphrase", Role.VOLUNTEER)
+    sam_session = vault.unlock(sam.uuid, "sams passphrase")
+    sam_session.debriefs.add(Debrief(feeling="mine"))
+    session.team.set_disabled(sam.uuid, True)
+    row = load_row(vault.db, sam.uuid)
+    assert row is not None and row["user_key"] == b"" and row["team_key"] == b""
+    with pytest.raises(WarmlineError):
+        unwrap_account(row, kek_for("sams passphrase", row["kdf"]))
+    vault.db.execute("update accounts set disabled = 0 where uuid = ?", [sam.uuid])
+    with pytest.raises(WarmlineError):
+        vault.unlock(sam.uuid, "sams passphrase")
+    left = next(vault.db.query("select count(*) as n from debriefs"))
+    assert left["n"] == 0
 
 
 def test_create_twice_is_refused(data_dir: Path) -> None:

@@ -194,9 +194,19 @@ def test_switch_off_then_on(
     assert page.model.data(page.model.index(row, Column.STATUS)) == "Switched off"
     assert "on" in child(page, QPushButton, "team-switch").text().replace("&", "")
 
-    click(qtbot, page, "team-switch")  # switching back on asks nothing
+    # Switching back on: the keys went with the switch-off, so Sam chooses a new passphrase.
+    click(qtbot, page, "team-switch")
+    dialog = child(page, QDialog, "team-reset-dialog")
+    qtbot.waitUntil(dialog.isVisible)
+    qtbot.keyClicks(child(dialog, QLineEdit, "passphrase-new"), NEW_PASSPHRASE)
+    qtbot.keyClicks(child(dialog, QLineEdit, "passphrase-repeat"), NEW_PASSPHRASE)
+    click(qtbot, dialog, "new-passphrase-ok")
     wait_idle(qtbot, runner)
-    vault.unlock(sam.uuid, SAM_PASSPHRASE).lock()
+    qtbot.waitUntil(lambda: page.findChild(QDialog, "team-reset-dialog") is None)
+    with pytest.raises(WrongPassphrase):
+        vault.unlock(sam.uuid, SAM_PASSPHRASE)
+    vault.unlock(sam.uuid, NEW_PASSPHRASE).lock()
+    assert "switched on again" in child(page, QLabel, "team-status").text()
 
 
 def test_switch_off_can_be_called_off(

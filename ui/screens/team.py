@@ -252,17 +252,17 @@ class TeamPage(Page):
             return
         uuid, name = account.uuid, account.display_name
         if account.disabled:
-            self._run(
-                lambda s: s.team.set_disabled(uuid, False),
-                self.tr("{name}'s account is switched on again.").format(name=name),
-            )
+            self._choose_passphrase(account, switch_on=True)
             return
         if not Prompts.confirm(
             self,
             self.tr("Switch off {name}'s account?").format(name=name),
             self.tr(
-                "{name} will not be able to unlock Warmline until a coordinator switches the "
-                "account back on. Nothing {name} wrote is removed."
+                "{name} will not be able to unlock Warmline. Their keys are removed from this "
+                "computer, so their old passphrase opens nothing any more, and their private "
+                "reflections and unfinished notes are deleted. Call notes and the team's "
+                "records stay. To switch the account back on later, {name} chooses a new "
+                "passphrase."
             ).format(name=name),
             self.tr("Switch off"),
             self.tr("Keep it on"),
@@ -318,10 +318,14 @@ class TeamPage(Page):
             self.tr("Keep it as it is"),
         ):
             return
-        uuid = account.uuid
+        self._choose_passphrase(account)
+
+    def _choose_passphrase(self, account: Account, *, switch_on: bool = False) -> None:
+        """The person types a new passphrase; for a switched-off account this switches it on."""
+        uuid, name = account.uuid, account.display_name
 
         def work(session: Session, passphrase: str) -> int:
-            return session.team.reset_passphrase(uuid, passphrase)
+            return session.team.reset_passphrase(uuid, passphrase, switch_on=switch_on)
 
         dialog = NewPassphraseDialog(
             self.backend,
@@ -348,11 +352,12 @@ class TeamPage(Page):
             if lost:
                 self.backend.changed("debriefs")
                 self.backend.changed("drafts")
-            self._after_change(
-                self.tr("{name}'s new passphrase is set. They can unlock with it now.").format(
-                    name=name
-                )
+            done = (
+                self.tr("{name}'s account is switched on again, with the new passphrase.")
+                if switch_on
+                else self.tr("{name}'s new passphrase is set. They can unlock with it now.")
             )
+            self._after_change(done.format(name=name))
 
         dialog.finished.connect(finished)
         dialog.open()
