@@ -94,7 +94,10 @@ class Vault:
 
     @staticmethod
     def exists(data_dir: Path) -> bool:
-        return Vault.path_in(data_dir).exists()
+        """Whether the folder holds a vault. An empty file is what a first run killed before
+        its first write leaves; it holds nothing, so it does not count."""
+        path = Vault.path_in(data_dir)
+        return path.exists() and path.stat().st_size > 0
 
     @staticmethod
     def _take_lock(data_dir: Path) -> filelock.BaseFileLock:
@@ -124,8 +127,9 @@ class Vault:
         lock = cls._take_lock(data_dir)
         try:
             path = cls.path_in(data_dir)
-            if path.exists():
+            if cls.exists(data_dir):
                 raise VaultExists(str(path))
+            path.unlink(missing_ok=True)  # an empty leftover of an interrupted first run
             database = dbmod.connect(path, create=True)
         except BaseException:
             lock.release()
@@ -153,7 +157,7 @@ class Vault:
     def open(cls, data_dir: Path, *, kdf_factory: KdfFactory | None = None) -> Vault:
         data_dir = Path(data_dir)
         path = cls.path_in(data_dir)
-        if not path.exists():
+        if not cls.exists(data_dir):
             raise VaultMissing(str(data_dir))
         lock = cls._take_lock(data_dir)
         try:

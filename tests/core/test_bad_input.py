@@ -43,7 +43,7 @@ def test_truncated_file_is_refused_and_left_alone(data_dir: Path) -> None:
         Vault.open(data_dir, kdf_factory=CHEAP)
 
 
-@pytest.mark.parametrize("content", [b"", b"hello", b"not a database at all" * 100])
+@pytest.mark.parametrize("content", [b"hello", b"not a database at all" * 100])
 def test_foreign_file_is_refused(data_dir: Path, content: bytes) -> None:
     data_dir.mkdir(parents=True)
     path = Vault.path_in(data_dir)
@@ -149,3 +149,12 @@ def test_a_file_from_a_newer_version_in_rollback_mode_is_not_touched(data_dir: P
         Vault.open(data_dir, kdf_factory=CHEAP)
     assert digest(path) == before
     assert not Path(str(path) + "-wal").exists()
+
+
+def test_an_empty_file_from_an_interrupted_first_run_starts_over(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True)
+    Vault.path_in(data_dir).write_bytes(b"")
+    assert not Vault.exists(data_dir)
+    vault, session = Vault.create(data_dir, "Line", "Alex", "a long passphrase", kdf_factory=CHEAP)
+    assert session.account.display_name == "Alex"
+    vault.close()
