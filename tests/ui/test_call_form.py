@@ -823,3 +823,24 @@ def test_fields_grow_with_the_text_size(make_page: PageFactory) -> None:
     # Nothing forces a sideways scroll at 200% in an ordinary window: it all wraps.
     content = child(page, QWidget, "call-form-content")
     assert content.minimumSizeHint().width() <= 760
+
+
+def test_an_unknown_alias_for_a_regular_asks_before_making_a_new_one(
+    qtbot: QtBot, make_page: PageFactory, session: Session, runner: TaskRunner
+) -> None:
+    add_regular(session)  # Robin
+    page = make_page()
+    form = form_of(page)
+    child(page, QRadioButton, "caller-regular").setChecked(True)
+    qtbot.keyClicks(child(page, QLineEdit, "caller-alias"), "Rob")  # stopped typing early
+    section(page, "connection").setPlainText("We talked about the weather.")
+    Prompts.set_next_answers([False])  # "Go back"
+    form.save()
+    wait_idle(qtbot, runner)
+    assert "Rob" in Prompts.asked[-1].title
+    assert session.calls.count() == 0 and len(session.callers.all()) == 1
+    Prompts.set_next_answers([True])  # "Add a new regular"
+    form.save()
+    wait_idle(qtbot, runner)
+    assert session.calls.count() == 1
+    assert sorted(c.alias for c in session.callers.all()) == ["Rob", "Robin"]

@@ -503,6 +503,22 @@ class CallForm(QWidget):
                 return
             self.end_call()
         call, new_alias = self._build_call()
+        if (
+            new_alias
+            and self.picker.kind() == CallerKind.REGULAR.value
+            and not Prompts.confirm(
+                self,
+                self.tr("No regular is called “{alias}”").format(alias=new_alias),
+                self.tr(
+                    "Save this call with a new regular called “{alias}”? If you meant someone "
+                    "already known, go back and pick them from the list as you type."
+                ).format(alias=new_alias),
+                self.tr("Add a new regular"),
+                self.tr("Go back"),
+            )
+        ):
+            self.picker.alias_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
         editing = self._editing is not None
         draft_uuid = self.drafts.uuid if self.drafts.stored else None
 
