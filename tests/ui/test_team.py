@@ -196,13 +196,7 @@ def test_switch_off_then_on(
 
     # Switching back on: the keys went with the switch-off, so Sam chooses a new passphrase.
     click(qtbot, page, "team-switch")
-    dialog = child(page, QDialog, "team-reset-dialog")
-    qtbot.waitUntil(dialog.isVisible)
-    qtbot.keyClicks(child(dialog, QLineEdit, "passphrase-new"), NEW_PASSPHRASE)
-    qtbot.keyClicks(child(dialog, QLineEdit, "passphrase-repeat"), NEW_PASSPHRASE)
-    click(qtbot, dialog, "new-passphrase-ok")
-    wait_idle(qtbot, runner)
-    qtbot.waitUntil(lambda: page.findChild(QDialog, "team-reset-dialog") is None)
+    type_new_passphrase(qtbot, runner, page)
     with pytest.raises(WrongPassphrase):
         vault.unlock(sam.uuid, SAM_PASSPHRASE)
     vault.unlock(sam.uuid, NEW_PASSPHRASE).lock()
@@ -265,13 +259,7 @@ def test_reset_warns_with_the_count_then_sets_the_new_passphrase(
     assert "Sam's private reflections and unfinished notes (3) will be lost for good" in asked.text
     assert "call notes and the team's records are not affected" in asked.text
 
-    dialog = child(page, QDialog, "team-reset-dialog")
-    qtbot.waitUntil(dialog.isVisible)
-    qtbot.keyClicks(child(dialog, QLineEdit, "passphrase-new"), NEW_PASSPHRASE)
-    qtbot.keyClicks(child(dialog, QLineEdit, "passphrase-repeat"), NEW_PASSPHRASE)
-    click(qtbot, dialog, "new-passphrase-ok")
-    wait_idle(qtbot, runner)
-    qtbot.waitUntil(lambda: page.findChild(QDialog, "team-reset-dialog") is None)
+    type_new_passphrase(qtbot, runner, page)
 
     with pytest.raises(WrongPassphrase):
         vault.unlock(sam.uuid, SAM_PASSPHRASE)
@@ -325,3 +313,14 @@ def test_page_text_passes_the_language_lens(page: TeamPage, sam: Account) -> Non
 def test_the_passphrase_used_by_fixtures_still_unlocks(ui_vault: tuple[Vault, Session]) -> None:
     vault, session = ui_vault
     vault.unlock(session.account.uuid, UI_PASSPHRASE).lock()
+
+
+def type_new_passphrase(qtbot: QtBot, runner: TaskRunner, page: TeamPage) -> None:
+    """The person types their new passphrase twice into the reset dialog and confirms."""
+    dialog = child(page, QDialog, "team-reset-dialog")
+    qtbot.waitUntil(dialog.isVisible)
+    qtbot.keyClicks(child(dialog, QLineEdit, "passphrase-new"), NEW_PASSPHRASE)
+    qtbot.keyClicks(child(dialog, QLineEdit, "passphrase-repeat"), NEW_PASSPHRASE)
+    click(qtbot, dialog, "new-passphrase-ok")
+    wait_idle(qtbot, runner)
+    qtbot.waitUntil(lambda: page.findChild(QDialog, "team-reset-dialog") is None)
