@@ -148,16 +148,6 @@ def seal(key: Key, plaintext: bytes, ctx: SealContext) -> bytes:
     return header + key.aead.encrypt(nonce, plaintext, _aad(ctx, key.key_id))
 
 
-def blob_key_id(blob: bytes) -> bytes:
-    """The key id a blob says it was sealed with (unauthenticated until opened)."""
-    if len(blob) < HEADER_LEN + TAG_LEN:
-        raise Tampered()
-    magic, version, key_id, _nonce = _HEADER.unpack_from(blob)
-    if magic != MAGIC or version != FORMAT_VERSION:
-        raise Tampered()
-    return bytes(key_id)
-
-
 def open_sealed(key: Key, blob: bytes, ctx: SealContext, what: str = "A record") -> bytes:
     """Decrypt a blob sealed by :func:`seal` for exactly this ``ctx``; else :class:`Tampered`."""
     if len(blob) < HEADER_LEN + TAG_LEN:

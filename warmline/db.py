@@ -197,13 +197,12 @@ def connect(path: Path, *, create: bool = False) -> Database:
     db = Database(conn)
     try:
         _prepare(db)
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        if isinstance(exc, VaultFromNewerVersion):
+    except BaseException as exc:
+        conn.close()  # a refused file (newer, damaged, full disk) leaves no connection open
+        if not isinstance(exc, sqlite3.DatabaseError):
             raise
-        if "full" in str(exc).lower():
-            raise StorageFull() from exc
-        raise VaultCorrupt(str(path)) from exc
+        mapped = DatabaseErrorMapper.map(exc, str(path))
+        raise (mapped if mapped is not exc else VaultCorrupt(str(path))) from exc
     if os.name == "posix":
         for suffix in ("", "-wal", "-shm"):
             p = Path(str(path) + suffix)

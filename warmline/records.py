@@ -28,7 +28,7 @@ from warmline.accounts import Account, AccountKeys
 from warmline.crypto import Key, SealContext, open_at, seal_json
 from warmline.db import writing
 from warmline.errors import Conflict, Locked, NotFound, Tampered
-from warmline.timeutil import from_iso, to_iso, utcnow
+from warmline.timeutil import to_iso, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -138,19 +138,6 @@ class Repository(Generic[R]):
                 value = json.dumps(value)
             elif kind == "bool":
                 value = int(bool(value))
-            out[name] = value
-        return out
-
-    def _decode_clear(self, row: dict[str, Any]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name, kind in self._clear_plan:
-            value = row.get(name)
-            if kind == "dt":
-                value = from_iso(value)
-            elif kind == "list":
-                value = json.loads(value) if value else []
-            elif kind == "bool":
-                value = bool(value)
             out[name] = value
         return out
 
