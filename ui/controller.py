@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -94,7 +94,7 @@ class AppController(QObject):
         self.idle.idle_timeout.connect(self.lock)
         self.window.lock_requested.connect(self.lock)
         self.window.about_requested.connect(self.show_about)
-        self.window.quit_requested.connect(self.shutdown)
+        self.window.quit_requested.connect(self.quit)
         self.unlock_screen.unlock_requested.connect(self.unlock)
         self.unlock_screen.recovery_requested.connect(self._forgot_passphrase)
         self.first_run.create_requested.connect(self._create_vault)
@@ -436,6 +436,19 @@ class AppController(QObject):
     ) -> None:
         if not self._closing:
             self.runner.submit(fn, on_done, on_error)
+
+    def quit(self) -> None:
+        """File › Quit, Ctrl+Q or closing the window: shut down, then end the event loop.
+
+        Shutting down alone used to leave the window and the process running with the vault
+        closed under them, so nothing typed afterwards worked. ``QCoreApplication.quit`` is
+        queued, so the window closes after this returns and ``main`` releases the folder.
+        """
+        self.shutdown()
+        self.window.hide()
+        app = self._app if self._app is not None else QCoreApplication.instance()
+        if app is not None:
+            app.quit()
 
     def shutdown(self) -> None:
         """Lock (keeping drafts), let the worker finish, close the vault. Safe to call twice."""

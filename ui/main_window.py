@@ -83,7 +83,13 @@ class MainWindow(QMainWindow):
         self.lock_action.setEnabled(False)
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setObjectName("action-quit")
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        # The platform's Quit keys where it has them (Cmd+Q, Ctrl+Q); some platform themes
+        # (offscreen, a bare X server) have none, so Ctrl+Q is always among them.
+        quit_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
+        if QKeySequence("Ctrl+Q") not in quit_keys:
+            quit_keys.append(QKeySequence("Ctrl+Q"))
+        quit_action.setShortcuts(quit_keys)
+        quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         quit_action.triggered.connect(self.quit_requested)
         about_action = QAction(self.tr("&About Warmline"), self)
         about_action.setObjectName("action-about")
