@@ -43,11 +43,12 @@ from warmline.accounts import Account
 from warmline.crypto import KdfParams
 from warmline.errors import AccountDisabled, VaultMissing, WrongPassphrase
 from warmline.session import Session
+from warmline.team_settings import IDLE_LOCK_DEFAULT, idle_lock_minutes
 from warmline.vault import Vault
 
 log = logging.getLogger(__name__)
 
-DEFAULT_IDLE_MINUTES = 5
+DEFAULT_IDLE_MINUTES = IDLE_LOCK_DEFAULT
 
 
 class AppController(QObject):
@@ -91,7 +92,9 @@ class AppController(QObject):
         self.window.show_screen(self.first_run)
 
         self.idle = IdleWatcher(self.clock, DEFAULT_IDLE_MINUTES, parent=self, app=app)
-        self.idle.idle_timeout.connect(self.lock)
+        self.idle.idle_timeout.connect(self._lock_idle)
+        self.idle.warning.connect(self.window.show_idle_warning)
+        self.idle.warning_cancelled.connect(self.window.hide_idle_warning)
         self.window.lock_requested.connect(self.lock)
         self.window.about_requested.connect(self.show_about)
         self.window.quit_requested.connect(self.quit)
@@ -101,7 +104,7 @@ class AppController(QObject):
         self.runner.busy_changed.connect(self.window.set_working)
         self.runner.failed.connect(lambda exc: self._status(describe(exc)))
         self.system_events = SystemEvents(self)
-        self.system_events.should_lock.connect(self.lock)
+        self.system_events.should_lock.connect(self._lock_system)
         self.system_events.connect_buses()
         application = QGuiApplication.instance()
         if isinstance(application, QGuiApplication):
@@ -335,11 +338,7 @@ class AppController(QObject):
             return
 
         def loaded(minutes: Any) -> None:
-            try:
-                value = float(minutes)
-            except (TypeError, ValueError):
-                value = DEFAULT_IDLE_MINUTES
-            self.idle.set_timeout_minutes(max(1.0, value))
+            self.idle.set_timeout_minutes(idle_lock_minutes(minutes))
 
         self.backend.run(
             lambda s: s.settings.get("idle_lock_minutes", DEFAULT_IDLE_MINUTES), loaded
@@ -361,11 +360,27 @@ class AppController(QObject):
     def is_unlocked(self) -> bool:
         return self.session is not None
 
-    def lock(self) -> None:
-        """Lock now: keep unfinished notes as sealed drafts, then forget everything decrypted."""
+    def _lock_idle(self) -> None:
+        minutes = round((self.idle.timeout_seconds or 0) / 60)
+        if minutes == 1:
+            why = self.tr("Warmline locked itself after a minute without use.")
+        else:
+            why = self.tr("Warmline locked itself after {n} minutes without use.").format(n=minutes)
+        self.lock(why)
+
+    def _lock_system(self) -> None:
+        self.lock(self.tr("Warmline locked because the computer went to sleep or its screen locked."))
+
+    def lock(self, reason: str = "") -> None:
+        """Lock now: keep unfinished notes as sealed drafts, then forget everything decrypted.
+
+        ``reason`` says on the lock screen why it locked when the person did not ask for it
+        (idle minutes, sleep); the lock screen also says when an unfinished note was kept.
+        """
         session = self.session
         if session is None:
             return
+        self.window.hide_idle_warning()
         workspace = self.window.workspace
         resume: dict[str, str] = {}
         if workspace is not None:
@@ -397,6 +412,12 @@ class AppController(QObject):
             vault = self.vault
             self._submit(vault.accounts, self._accounts_after_lock)
             self._show_unlock()
+            if resume:
+                kept = self.tr(
+                    "What you were writing is kept safe, sealed, and opens again when you unlock."
+                )
+                reason = f"{reason} {kept}" if reason else kept
+            self.unlock_screen.set_lock_reason(reason)
         self.locked.emit()
 
     def _accounts_after_lock(self, accounts: list[Account]) -> None:
@@ -406,7 +427,7 @@ class AppController(QObject):
 
     def _application_state_changed(self, state: Qt.ApplicationState) -> None:
         if state == Qt.ApplicationState.ApplicationSuspended:
-            self.lock()
+            self._lock_system()
 
     # --- misc ------------------------------------------------------------------------------
 

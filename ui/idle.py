@@ -10,10 +10,18 @@ Idle time is the larger of two measures: monotonic time (immune to someone setti
 back) and wall time (which, unlike monotonic time on Linux and macOS, keeps counting while a
 laptop is suspended). A laptop closed mid-shift and opened an hour later therefore locks at
 once instead of staying unlocked for whoever opens it.
+
+Before it locks, the watcher gives a warning: for the last ``WARNING_SECONDS`` (or the last
+quarter of a very short timeout) it emits ``warning`` with the seconds left, once a second, so
+the window can show a countdown. Any input during the countdown cancels it
+(``warning_cancelled``), because someone mid-call who simply stopped typing to listen should
+not lose the page in front of them without a chance to say "still here". A long sleep skips the
+countdown: idle time already past the timeout locks at once.
 """
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
@@ -41,8 +49,13 @@ class IdleWatcher(QObject):
     """
 
     idle_timeout = Signal()
+    #: Seconds left before the lock; emitted each check during the countdown.
+    warning = Signal(int)
+    #: Input arrived during the countdown (or idle locking was switched off or stopped).
+    warning_cancelled = Signal()
 
     CHECK_INTERVAL_MS = 1000
+    WARNING_SECONDS = 30.0
 
     def __init__(
         self,
@@ -59,6 +72,7 @@ class IdleWatcher(QObject):
         self._last_monotonic = clock.monotonic()
         self._last_wall: datetime = clock.now()
         self._fired = False
+        self._warning = False
         self._running = False
         self._timer = QTimer(self)
         self._timer.setInterval(self.CHECK_INTERVAL_MS)
@@ -73,11 +87,25 @@ class IdleWatcher(QObject):
         """The idle time that triggers ``idle_timeout``; None when idle locking is off."""
         return self._timeout_seconds
 
+    @property
+    def warning_seconds(self) -> float | None:
+        """How long the countdown before a lock lasts; None when idle locking is off."""
+        if self._timeout_seconds is None:
+            return None
+        return min(self.WARNING_SECONDS, self._timeout_seconds / 4)
+
+    @property
+    def warning_active(self) -> bool:
+        """True while a countdown is showing."""
+        return self._warning
+
     def set_timeout_minutes(self, minutes: float | None) -> None:
         """Change the timeout; None turns idle locking off. Activity so far still counts."""
-        if minutes is not None and minutes <= 0:
-            raise ValueError("idle timeout must be positive minutes, or None for off")
+        if minutes is not None and not 0 < minutes < float("inf"):
+            raise ValueError("idle timeout must be positive, finite minutes, or None for off")
         self._timeout_seconds = None if minutes is None else minutes * 60.0
+        if minutes is None:
+            self._end_warning()
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -96,6 +124,7 @@ class IdleWatcher(QObject):
             self._application().removeEventFilter(self)
             self._timer.stop()
             self._running = False
+        self._end_warning()
 
     @property
     def running(self) -> bool:
@@ -107,6 +136,7 @@ class IdleWatcher(QObject):
         """Count idle time from now and re-arm the signal."""
         self._note_activity()
         self._fired = False
+        self._end_warning()
 
     def idle_seconds(self) -> float:
         """Seconds since the last input, by whichever clock says longer (see module doc)."""
@@ -116,12 +146,20 @@ class IdleWatcher(QObject):
 
     @Slot()
     def check(self) -> None:
-        """Emit ``idle_timeout`` if the timeout has passed; driven by the timer or by tests."""
+        """Warn, cancel the warning or emit ``idle_timeout``; driven by the timer or tests."""
         if not self._running or self._fired or self._timeout_seconds is None:
             return
-        if self.idle_seconds() >= self._timeout_seconds:
+        idle = self.idle_seconds()
+        left = self._timeout_seconds - idle
+        if left <= 0:
+            self._warning = False
             self._fired = True
             self.idle_timeout.emit()
+        elif left <= (self.warning_seconds or 0):
+            self._warning = True
+            self.warning.emit(max(1, math.ceil(left)))
+        else:
+            self._end_warning()
 
     # -- input -----------------------------------------------------------------------------
 
@@ -134,6 +172,12 @@ class IdleWatcher(QObject):
     def _note_activity(self) -> None:
         self._last_monotonic = self._clock.monotonic()
         self._last_wall = self._clock.now()
+        self._end_warning()
+
+    def _end_warning(self) -> None:
+        if self._warning:
+            self._warning = False
+            self.warning_cancelled.emit()
 
     def _application(self) -> QCoreApplication:
         app = self._app if self._app is not None else QCoreApplication.instance()

@@ -72,7 +72,19 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.message_screen = MessageScreen()
         self.stack.addWidget(self.message_screen)
-        self.setCentralWidget(self.stack)
+        self.idle_banner = QLabel()
+        self.idle_banner.setObjectName("idle-warning")
+        self.idle_banner.setAccessibleName(self.tr("Warmline is about to lock"))
+        self.idle_banner.setWordWrap(True)
+        set_role(self.idle_banner, "banner")
+        self.idle_banner.hide()
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self.idle_banner)
+        central_layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         self.workspace: Workspace | None = None
 
         self.lock_action = QAction(self.tr("&Lock now"), self)
@@ -139,6 +151,24 @@ class MainWindow(QMainWindow):
     def show_message(self, title: str, text: str = "", busy: bool = False) -> None:
         self.message_screen.show_message(title, text, busy)
         self.show_screen(self.message_screen)
+
+    def show_idle_warning(self, seconds_left: int) -> None:
+        """The countdown before an idle lock; any key or mouse movement cancels it."""
+        if seconds_left == 1:
+            text = self.tr(
+                "Warmline will lock in 1 second, as it has not been used for a while. "
+                "Press any key to keep it open."
+            )
+        else:
+            text = self.tr(
+                "Warmline will lock in {n} seconds, as it has not been used for a while. "
+                "Press any key to keep it open."
+            ).format(n=seconds_left)
+        self.idle_banner.setText(text)
+        self.idle_banner.show()
+
+    def hide_idle_warning(self) -> None:
+        self.idle_banner.hide()
 
     def set_line_name(self, line_name: str) -> None:
         self.setWindowTitle(f"{line_name} — Warmline")

@@ -6,6 +6,7 @@ team key like everything else a person chose.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from warmline.crypto import SealContext, open_json, seal_json
@@ -14,10 +15,31 @@ from warmline.errors import Tampered
 from warmline.ips import default_topics
 from warmline.records import Unlocked
 
+#: Idle-lock minutes: the range the Settings page offers and the only one ever applied.
+IDLE_LOCK_MIN, IDLE_LOCK_MAX, IDLE_LOCK_DEFAULT = 1, 60, 5
+
 DEFAULTS: dict[str, Any] = {
-    "idle_lock_minutes": 5,
+    "idle_lock_minutes": IDLE_LOCK_DEFAULT,
     "debrief_default": "ask",
 }
+
+
+def idle_lock_minutes(value: object) -> int:
+    """A stored idle-lock value as whole minutes within range; anything else is the default.
+
+    Applied where the value is used, not only where it is typed: a file edited to hold
+    ``Infinity``, ``NaN``, a huge number or a string must not switch the idle lock off or
+    crash the screen that shows it.
+    """
+    if isinstance(value, bool):
+        return IDLE_LOCK_DEFAULT
+    try:
+        minutes = float(str(value))
+    except ValueError:
+        return IDLE_LOCK_DEFAULT
+    if not math.isfinite(minutes):
+        return IDLE_LOCK_DEFAULT
+    return max(IDLE_LOCK_MIN, min(IDLE_LOCK_MAX, round(minutes)))
 
 
 class TeamSettings:

@@ -307,3 +307,14 @@ def test_a_failed_recovery_leaves_nothing_unlocked(
     assert all(s.locked for s in vault._sessions if s is not session)
     monkeypatch.undo()
     assert vault.unlock_with_recovery_code(me, code, "new passphrase here").account.uuid == me
+
+
+@pytest.mark.parametrize(
+    ("stored", "minutes"),
+    [(float("inf"), 5), (float("-inf"), 5), (float("nan"), 5), (1e308, 60), (0, 1), (-4, 1),
+     ("12", 12), ("soon", 5), (None, 5), (True, 5), (7.4, 7)],
+)
+def test_idle_lock_minutes_are_clamped_where_applied(stored: object, minutes: int) -> None:
+    from warmline.team_settings import idle_lock_minutes
+
+    assert idle_lock_minutes(stored) == minutes

@@ -224,3 +224,67 @@ def _wheel_event() -> QWheelEvent:
         Qt.ScrollPhase.NoScrollPhase,
         False,
     )
+
+
+# -- the countdown before an idle lock -----------------------------------------------------
+
+
+def test_countdown_in_the_last_seconds_then_lock(
+    qtbot: QtBot, watcher: IdleWatcher, clock: FakeClock
+) -> None:
+    seen: list[int] = []
+    watcher.warning.connect(seen.append)
+    clock.advance(300 - IdleWatcher.WARNING_SECONDS - 1)
+    watcher.check()
+    assert seen == [] and not watcher.warning_active
+    clock.advance(1)
+    watcher.check()
+    assert seen == [30] and watcher.warning_active
+    clock.advance(12.5)
+    watcher.check()
+    assert seen[-1] == 18  # whole seconds left, rounded up
+    clock.advance(17.5)
+    with qtbot.waitSignal(watcher.idle_timeout, timeout=100):
+        watcher.check()
+    assert not watcher.warning_active
+
+
+def test_any_key_during_the_countdown_cancels_it(
+    qtbot: QtBot, watcher: IdleWatcher, clock: FakeClock
+) -> None:
+    field = QLineEdit()
+    qtbot.addWidget(field)
+    clock.advance(290)
+    watcher.check()
+    assert watcher.warning_active
+    with qtbot.waitSignal(watcher.warning_cancelled, timeout=100):
+        qtbot.keyClick(field, Qt.Key.Key_Shift)
+    assert not watcher.warning_active
+    clock.advance(299)
+    with qtbot.assertNotEmitted(watcher.idle_timeout):
+        watcher.check()  # the lock was pushed back by a full timeout
+
+
+def test_short_timeouts_warn_for_a_quarter_of_the_time(watcher: IdleWatcher) -> None:
+    watcher.set_timeout_minutes(1)
+    assert watcher.warning_seconds == 15
+    watcher.set_timeout_minutes(None)
+    assert watcher.warning_seconds is None
+
+
+def test_waking_long_after_the_timeout_locks_without_a_countdown(
+    qtbot: QtBot, watcher: IdleWatcher, clock: FakeClock
+) -> None:
+    clock.set_now(clock.now() + timedelta(hours=1))  # a suspended laptop: only wall time moved
+    with qtbot.assertNotEmitted(watcher.warning), qtbot.waitSignal(
+        watcher.idle_timeout, timeout=100
+    ):
+        watcher.check()
+
+
+@pytest.mark.parametrize("minutes", [float("inf"), float("nan"), 0, -3])
+def test_timeout_refuses_values_that_would_switch_it_off(
+    watcher: IdleWatcher, minutes: float
+) -> None:
+    with pytest.raises(ValueError):
+        watcher.set_timeout_minutes(minutes)

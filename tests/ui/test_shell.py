@@ -541,3 +541,87 @@ def test_locking_mid_call_brings_the_call_back_on_unlock(
     qtbot.waitUntil(back, timeout=5000)
     assert page.form.timer.running
     assert page.form.timer.started_at == started
+
+
+def test_idle_lock_warns_first_and_says_why_on_the_lock_screen(
+    make_controller, qtbot: QtBot, tmp_path: Path, fake_clock: FakeClock
+) -> None:
+    """Mid-call, the countdown shows; a key cancels it; the lock screen then says what happened."""
+    from PySide6.QtWidgets import QLabel, QPushButton
+
+    from ui.widgets.lens_edit import LensTextEdit
+
+    data_dir, _ = existing_vault(tmp_path)
+    vault = Vault.open(data_dir)
+    session = vault.unlock(vault.accounts()[0].uuid, UI_PASSPHRASE)
+    session.settings.set("idle_lock_minutes", 2)
+    vault.close()
+    controller = make_controller(data_dir)
+    controller.start()
+    unlock_as(qtbot, controller, "Alex", UI_PASSPHRASE)
+    qtbot.waitUntil(lambda: controller.is_unlocked)
+    wait_idle(qtbot, controller.runner)
+    qtbot.waitUntil(lambda: controller.idle.timeout_seconds == 120)
+    workspace = controller.window.workspace
+    assert workspace is not None
+    page = workspace.show_page("call")
+    start = page.findChild(QPushButton, "call-start")
+    assert start is not None
+    start.click()
+    worldview = page.findChild(LensTextEdit, "section-worldview")
+    assert worldview is not None
+    qtbot.keyClicks(worldview, "she wants the garden back")
+    banner = controller.window.findChild(QLabel, "idle-warning")
+    assert banner is not None and banner.isHidden()
+
+    fake_clock.advance(100)
+    controller.idle.check()
+    assert banner.isVisible()
+    assert "20 seconds" in banner.text()
+    qtbot.keyClick(worldview, Qt.Key.Key_Shift)  # "still here"
+    assert banner.isHidden()
+    fake_clock.advance(89)
+    controller.idle.check()
+    assert controller.is_unlocked and banner.isHidden()  # a full two minutes again
+
+    fake_clock.advance(1)
+    controller.idle.check()
+    assert banner.isVisible()
+    assert "30 seconds" in banner.text()
+    fake_clock.advance(30)
+    controller.idle.check()
+    assert not controller.is_unlocked
+    assert banner.isHidden()
+    reason = controller.unlock_screen.findChild(QLabel, "unlock-reason")
+    assert reason is not None and reason.isVisible()
+    assert "2 minutes without use" in reason.text()
+    assert "kept safe" in reason.text()
+
+    # A lock the person asked for, with nothing open, needs no explanation.
+    wait_idle(qtbot, controller.runner)
+    unlock_as(qtbot, controller, "Alex", UI_PASSPHRASE)
+    qtbot.waitUntil(lambda: controller.is_unlocked)
+    wait_idle(qtbot, controller.runner)
+    workspace = controller.window.workspace
+    assert workspace is not None
+    workspace.show_page("calls")
+    controller.lock()
+    if reason.isVisible():  # the resumed call may still be open: then it says so, nothing else
+        assert "without use" not in reason.text()
+
+
+def test_stored_idle_minutes_out_of_range_are_clamped(
+    make_controller, qtbot: QtBot, tmp_path: Path
+) -> None:
+    data_dir, _ = existing_vault(tmp_path)
+    vault = Vault.open(data_dir)
+    session = vault.unlock(vault.accounts()[0].uuid, UI_PASSPHRASE)
+    session.settings.set("idle_lock_minutes", float("inf"))
+    vault.close()
+    controller = make_controller(data_dir)
+    controller.start()
+    unlock_as(qtbot, controller, "Alex", UI_PASSPHRASE)
+    qtbot.waitUntil(lambda: controller.is_unlocked)
+    wait_idle(qtbot, controller.runner)
+    qtbot.waitUntil(lambda: controller.idle.timeout_seconds is not None)
+    assert controller.idle.timeout_seconds == 5 * 60  # the default, not "never"

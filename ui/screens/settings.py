@@ -35,8 +35,14 @@ from ui.prompts import Prompts
 from ui.screens.base import Page
 from ui.theme import TEXT_SCALE_MAX, TEXT_SCALE_MIN, Theme, apply_theme, set_role
 from warmline.session import Session
+from warmline.team_settings import (
+    IDLE_LOCK_DEFAULT,
+    IDLE_LOCK_MAX,
+    IDLE_LOCK_MIN,
+    idle_lock_minutes,
+)
 
-IDLE_MIN, IDLE_MAX, IDLE_DEFAULT = 1, 60, 5
+IDLE_MIN, IDLE_MAX, IDLE_DEFAULT = IDLE_LOCK_MIN, IDLE_LOCK_MAX, IDLE_LOCK_DEFAULT
 MAX_TOPIC_LENGTH = 60
 
 
@@ -465,8 +471,4 @@ class SettingsPage(Page):
 
 def _idle_minutes(value: object) -> int:
     """A stored idle-lock value as whole minutes in range (damaged values: the default)."""
-    try:
-        minutes = round(float(str(value)))
-    except ValueError:
-        return IDLE_DEFAULT
-    return max(IDLE_MIN, min(IDLE_MAX, minutes))
+    return idle_lock_minutes(value)

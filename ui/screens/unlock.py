@@ -92,6 +92,11 @@ class UnlockScreen(QWidget):
         self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         set_role(self.notice, "hint")
         self.notice.hide()
+        self.lock_reason = QLabel()
+        self.lock_reason.setObjectName("unlock-reason")
+        self.lock_reason.setWordWrap(True)
+        self.lock_reason.setAccessibleName(self.tr("Why Warmline locked"))
+        self.lock_reason.hide()
         self.message = QLabel()
         self.message.setObjectName("unlock-message")
         self.message.setWordWrap(True)
@@ -120,6 +125,7 @@ class UnlockScreen(QWidget):
         inner.setSpacing(14)
         inner.addWidget(self.line_label)
         inner.addWidget(intro)
+        inner.addWidget(self.lock_reason)
         inner.addLayout(form)
         inner.addWidget(self.notice)
         inner.addWidget(self.busy)
@@ -169,6 +175,11 @@ class UnlockScreen(QWidget):
         self._busy = busy
         self.busy.setVisible(busy)
         self._update_enabled()
+
+    def set_lock_reason(self, text: str) -> None:
+        """Why the app locked when nobody asked it to, and whether a note was kept."""
+        self.lock_reason.setText(text)
+        self.lock_reason.setVisible(bool(text))
 
     def set_notice(self, text: str) -> None:
         """A calm, lasting note under the form (for example, the demo line's passphrase)."""
