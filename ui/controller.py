@@ -369,7 +369,9 @@ class AppController(QObject):
         self.lock(why)
 
     def _lock_system(self) -> None:
-        self.lock(self.tr("Warmline locked because the computer went to sleep or its screen locked."))
+        self.lock(
+            self.tr("Warmline locked because the computer went to sleep or its screen locked.")
+        )
 
     def lock(self, reason: str = "") -> None:
         """Lock now: keep unfinished notes as sealed drafts, then forget everything decrypted.
