@@ -276,7 +276,27 @@ class KdfFloor:
 
 
 FLOOR = KdfFloor()
-_MAX_MEMORY_KIB = 1024 * 1024
+
+#: The most calibration ever chooses: 1 GiB, 10 passes, 4 lanes.
+CALIBRATION_MAX_MEMORY_KIB = 1024 * 1024
+CALIBRATION_MAX_ITERATIONS = 10
+CALIBRATION_LANES = 4
+
+
+@dataclass(frozen=True)
+class KdfCeiling:
+    """The most any stored parameters may ask for: just above what calibration chooses.
+
+    A file edited to make every unlock take minutes (or exhaust memory) is refused instead
+    of run; the 4 GiB, 64 passes and 64 lanes the old ceiling let through did exactly that.
+    """
+
+    memory_kib: int = CALIBRATION_MAX_MEMORY_KIB
+    iterations: int = CALIBRATION_MAX_ITERATIONS
+    lanes: int = 8
+
+
+KDF_CEILING = KdfCeiling()
 _TEST_PROFILE = "test-only"
 _cheap_kdf_allowed = False
 
@@ -303,9 +323,9 @@ def check_params(params: KdfParams) -> None:
     if (
         params.version != KDF_VERSION
         # A ceiling too: a file edited to absurd settings must not hang or exhaust memory.
-        or params.memory_kib > _MAX_MEMORY_KIB * 4
-        or params.iterations > 64
-        or params.lanes > 64
+        or params.memory_kib > KDF_CEILING.memory_kib
+        or params.iterations > KDF_CEILING.iterations
+        or params.lanes > KDF_CEILING.lanes
         or params.memory_kib < 8 * params.lanes
         or params.memory_kib < FLOOR.memory_kib
         or params.iterations < FLOOR.iterations
@@ -362,7 +382,7 @@ class Calibration:
     trials: list[tuple[int, int, float]] = field(default_factory=list)
 
 
-def calibrate(target_seconds: float = 0.5, lanes: int = 4) -> Calibration:
+def calibrate(target_seconds: float = 0.5, lanes: int = CALIBRATION_LANES) -> Calibration:
     """Pick Argon2id settings that take about ``target_seconds`` here, never below the floor.
 
     Memory grows first (it is what makes guessing on GPUs expensive), then passes.
@@ -380,10 +400,13 @@ def calibrate(target_seconds: float = 0.5, lanes: int = 4) -> Calibration:
         return took
 
     took = measure(memory, iterations)
-    while took * 2 <= target_seconds * 1.25 and memory * 2 <= _MAX_MEMORY_KIB:
+    while took * 2 <= target_seconds * 1.25 and memory * 2 <= CALIBRATION_MAX_MEMORY_KIB:
         memory *= 2
         took = measure(memory, iterations)
-    while took * (iterations + 1) / iterations <= target_seconds * 1.25 and iterations < 12:
+    while (
+        took * (iterations + 1) / iterations <= target_seconds * 1.25
+        and iterations < CALIBRATION_MAX_ITERATIONS
+    ):
         iterations += 1
         took = measure(memory, iterations)
     params = KdfParams(secrets.token_bytes(16), memory, iterations, lanes)

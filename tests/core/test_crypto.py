@@ -170,3 +170,27 @@ def test_calibration_respects_floor_and_targets_time() -> None:
     assert cal.params.memory_kib >= FLOOR.memory_kib
     assert cal.params.iterations >= FLOOR.iterations
     assert cal.trials
+
+
+@pytest.mark.parametrize(
+    ("memory_kib", "iterations", "lanes"),
+    [
+        (crypto.KDF_CEILING.memory_kib * 2, 3, 4),  # 2 GiB: minutes and swap on a laptop
+        (FLOOR.memory_kib, crypto.KDF_CEILING.iterations + 1, 4),
+        (FLOOR.memory_kib, 3, crypto.KDF_CEILING.lanes + 1),
+        (4 * 1024 * 1024, 64, 64),  # what the old ceiling still let through
+    ],
+)
+def test_params_over_the_ceiling_are_refused(memory_kib: int, iterations: int, lanes: int) -> None:
+    with pytest.raises(WeakKdfParameters):
+        crypto.check_params(KdfParams(b"s" * 16, memory_kib, iterations, lanes))
+
+
+def test_the_ceiling_admits_everything_calibration_can_choose() -> None:
+    top = KdfParams(
+        b"s" * 16,
+        crypto.CALIBRATION_MAX_MEMORY_KIB,
+        crypto.CALIBRATION_MAX_ITERATIONS,
+        crypto.CALIBRATION_LANES,
+    )
+    crypto.check_params(top)  # does not raise
