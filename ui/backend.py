@@ -123,7 +123,7 @@ class Backend(QObject):
                 self.account = me
             self.records_changed.emit("accounts")
 
-        self.run(lambda s: s.vault.accounts(), loaded)
+        self.run(lambda s: s.team.accounts(), loaded)
 
     def close(self) -> None:
         """Drop the session reference and every pending callback (called on lock)."""

@@ -168,7 +168,7 @@ class AppController(QObject):
 
         def work() -> tuple[Vault, Session, str | None]:
             vault, session = Vault.create(data_dir, line, name, passphrase, kdf_factory=factory)
-            code = session.team.create_recovery_code() if want_code else None
+            code = session.team.create_recovery_code(passphrase) if want_code else None
             return vault, session, code
 
         def done(result: tuple[Vault, Session, str | None]) -> None:

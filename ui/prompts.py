@@ -18,13 +18,14 @@ from collections import deque
 from collections.abc import Iterable
 from typing import ClassVar, NamedTuple
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 
 class Asked(NamedTuple):
     """One prompt shown while scripted; lets a test check what the user would have seen."""
 
-    kind: str  # "info", "warn", "confirm" or "save_file"
+    kind: str  # "info", "warn", "confirm", "passphrase" or "save_file"
     title: str
     text: str
 
@@ -46,7 +47,8 @@ class Prompts:
     def set_next_answers(cls, answers: Iterable[object]) -> None:
         """Switch to scripted mode and queue answers, in the order the prompts will come.
 
-        ``confirm`` takes a bool and ``save_file`` a path string or None (cancelled);
+        ``confirm`` takes a bool, ``passphrase`` a string or None (cancelled) and
+        ``save_file`` a path string or None (cancelled);
         ``info`` and ``warn`` have nothing to answer and take nothing from the queue. When
         the queue runs dry, a confirm or save prompt raises rather than blocking.
         """
@@ -111,6 +113,27 @@ class Prompts:
         box.setEscapeButton(cancel)
         box.exec()
         return box.clickedButton() is ok
+
+    @classmethod
+    def passphrase(cls, parent: QWidget | None, title: str, text: str) -> str | None:
+        """Ask for the person's current passphrase (hidden as it is typed); None if they
+        cancelled. What they type is never stored: the caller checks it by unwrapping."""
+        if cls._script is not None:
+            answer = cls._take("passphrase", title, text)
+            if answer is not None and not isinstance(answer, str):
+                raise TypeError(f"passphrase prompt {title!r} needs str or None, got {answer!r}")
+            return answer
+        dialog = QInputDialog(parent)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(text)
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        dialog.setInputMethodHints(
+            Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText
+        )
+        ok = dialog.exec() == QInputDialog.DialogCode.Accepted
+        typed = dialog.textValue()
+        dialog.setTextValue("")
+        return typed if ok and typed else None
 
     @classmethod
     def save_file(

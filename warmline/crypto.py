@@ -12,6 +12,12 @@ account, versioned, and never accepted below :data:`FLOOR`, so a file edited to 
 is refused instead of opened faster. Tests use a cheap profile that only works once
 :func:`allow_cheap_kdf_for_tests` has been called from inside a pytest run.
 
+Each account also holds two key pairs: X25519 to receive keys (a new team-key generation is
+sealed to every member's public key, so a coordinator can hand it over without knowing
+anyone's passphrase) and Ed25519 to sign the team's roster. :func:`seal_key_to` and
+:func:`open_key_from` are ephemeral-static X25519 + HKDF-SHA256 + AES-256-GCM, the usual
+"sealed box" construction, with the recipient and the place bound into the associated data.
+
 Python cannot promise that secrets are wiped from memory; key material is kept in a
 ``bytearray`` that :meth:`Key.wipe` zeroes on lock, which is the most it can honestly do.
 """
@@ -28,9 +34,13 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from cryptography.exceptions import InvalidTag
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives import hashes, hmac
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from warmline.errors import Tampered, WeakKdfParameters
 
@@ -105,6 +115,11 @@ _LEN = struct.Struct(">I").pack
 
 def _lp(part: bytes) -> bytes:
     return _LEN(len(part)) + part
+
+
+def length_prefixed(part: bytes) -> bytes:
+    """``part`` with its length in front, so joined parts can never be read two ways."""
+    return _lp(part)
 
 
 @functools.lru_cache(maxsize=256)
@@ -185,12 +200,27 @@ def open_at(
         raise Tampered(what) from None
 
 
+def key_for(keys: dict[bytes, Key], blob: bytes) -> Key | None:
+    """The key among ``keys`` (by id) that ``blob`` names in its header, if held."""
+    return keys.get(bytes(blob[3 : 3 + KEY_ID_LEN]))
+
+
 def seal_json(key: Key, value: object, ctx: SealContext) -> bytes:
     return seal(key, json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode(), ctx)
 
 
 def open_json(key: Key, blob: bytes, ctx: SealContext, what: str = "A record") -> object:
     return json.loads(open_sealed(key, blob, ctx, what).decode("utf-8"))
+
+
+def open_json_with(
+    keys: dict[bytes, Key], blob: bytes, ctx: SealContext, what: str = "A record"
+) -> object:
+    """:func:`open_json` with the key picked by the blob's header from ``keys``."""
+    key = key_for(keys, blob)
+    if key is None:
+        raise Tampered(what)
+    return open_json(key, blob, ctx, what)
 
 
 # --- key wrapping --------------------------------------------------------------------------
@@ -427,3 +457,144 @@ def new_recovery_code() -> str:
 def normalise_recovery_code(code: str) -> str:
     cleaned = "".join(c for c in code.upper() if c.isalnum())
     return "-".join(cleaned[i : i + 5] for i in range(0, len(cleaned), 5))
+
+
+# --- key pairs: receiving keys (X25519) and signing the roster (Ed25519) -----------------------
+
+PUBLIC_LEN = 32
+PRIVATE_LEN = 32
+SIGNATURE_LEN = 64
+
+
+class KeyPair:
+    """A private key (raw 32 bytes, in a wipeable bytearray) and its public half."""
+
+    __slots__ = ("_private", "kind", "public")
+
+    def __init__(self, kind: str, private: bytes | bytearray) -> None:
+        if kind not in ("box", "sign") or len(private) != PRIVATE_LEN:
+            raise ValueError("a key pair is 'box' or 'sign' with a 32-byte private key")
+        self.kind = kind
+        self._private = bytearray(private)
+        if kind == "box":
+            box = X25519PrivateKey.from_private_bytes(bytes(private))
+            self.public: bytes = box.public_key().public_bytes_raw()
+        else:
+            signer = Ed25519PrivateKey.from_private_bytes(bytes(private))
+            self.public = signer.public_key().public_bytes_raw()
+
+    @classmethod
+    def generate(cls, kind: str) -> KeyPair:
+        return cls(kind, secrets.token_bytes(PRIVATE_LEN))
+
+    def private_bytes(self) -> bytes:
+        """A copy of the private half, only for sealing it under the owner's user key."""
+        if not any(self._private):
+            raise ValueError("this key pair has been wiped")
+        return bytes(self._private)
+
+    def wipe(self) -> None:
+        for i in range(len(self._private)):
+            self._private[i] = 0
+
+    def __repr__(self) -> str:
+        return f"<KeyPair {self.kind} {self.public.hex()[:8]}…>"
+
+
+def seal_key_pair(user_key: Key, pair: KeyPair, ctx: SealContext) -> bytes:
+    return seal(user_key, pair.private_bytes(), ctx)
+
+
+def open_key_pair(user_key: Key, kind: str, blob: bytes, ctx: SealContext) -> KeyPair:
+    raw = bytearray(open_sealed(user_key, blob, ctx, "A key"))
+    try:
+        return KeyPair(kind, raw)
+    finally:
+        for i in range(len(raw)):
+            raw[i] = 0
+
+
+def _box_key(shared: bytes, context: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_LEN, salt=None, info=context).derive(shared)
+
+
+def seal_key_to(recipient_public: bytes, key: Key, context: bytes) -> bytes:
+    """Seal ``key`` so only the holder of the X25519 private key for ``recipient_public``
+    opens it. ``context`` (line, account, generation…) is bound into the key derivation and
+    the associated data, so a wrap copied to another account or generation fails to open."""
+    ephemeral = X25519PrivateKey.generate()
+    ephemeral_public = ephemeral.public_key().public_bytes_raw()
+    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient_public))
+    aad = _lp(APP_LABEL) + _lp(b"sealed-key") + _lp(context) + _lp(recipient_public)
+    aad += _lp(ephemeral_public)
+    nonce = secrets.token_bytes(NONCE_LEN)
+    body = AESGCM(_box_key(shared, aad)).encrypt(nonce, key.key_id + key.material(), aad)
+    return ephemeral_public + nonce + body
+
+
+def open_key_from(pair: KeyPair, blob: bytes, context: bytes) -> Key:
+    """Open what :func:`seal_key_to` sealed to ``pair``; :class:`Tampered` otherwise."""
+    if pair.kind != "box" or len(blob) < PUBLIC_LEN + NONCE_LEN + KEY_ID_LEN + KEY_LEN + TAG_LEN:
+        raise Tampered("A key")
+    ephemeral_public = blob[:PUBLIC_LEN]
+    nonce = blob[PUBLIC_LEN : PUBLIC_LEN + NONCE_LEN]
+    aad = _lp(APP_LABEL) + _lp(b"sealed-key") + _lp(context) + _lp(pair.public)
+    aad += _lp(ephemeral_public)
+    private = X25519PrivateKey.from_private_bytes(pair.private_bytes())
+    try:
+        shared = private.exchange(X25519PublicKey.from_public_bytes(ephemeral_public))
+        body = blob[PUBLIC_LEN + NONCE_LEN :]
+        raw = bytearray(AESGCM(_box_key(shared, aad)).decrypt(nonce, body, aad))
+    except (InvalidTag, ValueError):
+        raise Tampered("A key") from None
+    try:
+        return Key(raw[KEY_ID_LEN:], bytes(raw[:KEY_ID_LEN]))
+    finally:
+        for i in range(len(raw)):
+            raw[i] = 0
+
+
+_SIGN_LABEL = b"warmline-roster-v1"
+
+
+def sign(pair: KeyPair, message: bytes) -> bytes:
+    """An Ed25519 signature over ``message``, domain-separated for the roster."""
+    if pair.kind != "sign":
+        raise ValueError("only a signing key pair signs")
+    return Ed25519PrivateKey.from_private_bytes(pair.private_bytes()).sign(_SIGN_LABEL + message)
+
+
+def verify(public: bytes, message: bytes, signature: bytes) -> bool:
+    """True when ``signature`` is ``public``'s signature over ``message``."""
+    try:
+        Ed25519PublicKey.from_public_bytes(public).verify(signature, _SIGN_LABEL + message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def mac(key: Key, message: bytes) -> bytes:
+    """HMAC-SHA256 of ``message`` under ``key`` (proof that the writer held the key)."""
+    h = hmac.HMAC(key.material(), hashes.SHA256())
+    h.update(b"warmline-mac-v1" + message)
+    return h.finalize()
+
+
+def mac_ok(key: Key, message: bytes, tag: bytes) -> bool:
+    h = hmac.HMAC(key.material(), hashes.SHA256())
+    h.update(b"warmline-mac-v1" + message)
+    try:
+        h.verify(tag)
+    except InvalidSignature:
+        return False
+    return True
+
+
+def key_id_of(blob: bytes) -> bytes | None:
+    """The key id in a sealed blob's header, or None for something that is not one."""
+    if len(blob) < HEADER_LEN:
+        return None
+    magic, version, key_id, _ = _HEADER.unpack_from(blob)
+    if magic != MAGIC or version != FORMAT_VERSION:
+        return None
+    return bytes(key_id)

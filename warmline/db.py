@@ -22,7 +22,7 @@ from sqlite_utils import Database, Migrations
 
 from warmline.errors import StorageFull, VaultCorrupt, VaultFromNewerVersion
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 migrations = Migrations("warmline")
@@ -146,6 +146,40 @@ def m001_initial(db: Database) -> None:
 def m002_calls_updated_at_index(db: Database) -> None:
     """Finding calls saved since a moment (to keep the search index current) without a scan."""
     db.table("calls").create_index(["updated_at"])
+
+
+@migrations()
+def m003_key_pairs_generations_roster(db: Database) -> None:
+    """Keys that can be replaced (see warmline/keyring.py, roster.py, own_keys.py).
+
+    Accounts gain an X25519 and an Ed25519 key pair (public halves in clear, private halves
+    sealed under the user key), a sealed trust anchor, a recovery key and a flag asking for
+    new keys at the next unlock. The team key moves out of each account row into numbered
+    generations, each sealed to each member's X25519 key. The roster is the signed history
+    of who is on the team with which role. Existing accounts keep their old ``team_key``
+    column until their next unlock moves it into generation 1.
+    """
+    accounts = db.table("accounts")
+    for column in (
+        "box_public",
+        "sign_public",
+        "box_private",
+        "sign_private",
+        "anchor",
+        "recovery_key",
+        "recovery_wrap",
+    ):
+        accounts.add_column(column, bytes)
+    accounts.add_column("renew_keys", int, not_null_default=0)
+    db.table("team_keys").create(
+        {"generation": int, "account_uuid": str, "wrap": bytes},
+        pk=("generation", "account_uuid"),
+    )
+    db.table("roster").create(
+        {"seq": int, "body": bytes, "signature": bytes},
+        pk="seq",
+        not_null={"body", "signature"},
+    )
 
 
 def _check_file(path: Path) -> None:

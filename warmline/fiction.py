@@ -1366,7 +1366,7 @@ def populate_demo(
     readers = [a for a in team if a.role is Role.SHIFT_LEAD and incoming.get(a.uuid)]
     for account in readers[:team_acknowledgers]:
         try:
-            other = session.vault.unlock(account.uuid, passphrase)
+            other = session.unlock_other(account.uuid, passphrase)
         except WarmlineError:  # a reused account with its own passphrase: skip it
             continue
         try:

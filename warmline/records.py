@@ -25,7 +25,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from sqlite_utils import Database
 
 from warmline.accounts import Account, AccountKeys
-from warmline.crypto import Key, SealContext, open_at, seal_json
+from warmline.crypto import Key, SealContext, key_for, open_at, seal_json
 from warmline.db import writing
 from warmline.errors import Conflict, Locked, NotFound, Tampered
 from warmline.timeutil import to_iso, utcnow
@@ -45,6 +45,7 @@ class Unlocked:
     path: str
     account: Account
     keys: AccountKeys
+    line_uuid: str = ""
     locked: bool = False
 
     def check(self) -> None:
@@ -116,7 +117,16 @@ class Repository(Generic[R]):
 
     @property
     def _key(self) -> Key:
+        """The key new bodies are sealed with: the personal key, or the newest team key."""
         return self._ctx.keys.personal if self.personal else self._ctx.keys.team
+
+    def _opening_keys(self) -> dict[bytes, Key]:
+        """Key id -> key for opening: every team-key generation held, or the personal key."""
+        self._ctx.check()
+        if self.personal:
+            personal = self._ctx.keys.personal
+            return {personal.key_id: personal}
+        return self._ctx.keys.ring.by_id()
 
     @property
     def _owner(self) -> str:
@@ -159,7 +169,8 @@ class Repository(Generic[R]):
         dt_cols = by_kind.get("dt", [])
         other_cols = [(n, i, k) for k in ("list", "bool") for n, i in by_kind.get(k, [])]
         i_uuid, i_rev, i_body = index["uuid"], index["revision"], index["body"]
-        key, owner, table, label = self._key, self._owner, self.table, self.label
+        keys, owner, table, label = self._opening_keys(), self._owner, self.table, self.label
+        only_key = next(iter(keys.values())) if len(keys) == 1 else None
         known, make, loads = self._known, self.record_type, json.loads
         fromiso = datetime.fromisoformat
         decode_body = _BODY_DECODER.raw_decode
@@ -179,8 +190,12 @@ class Repository(Generic[R]):
             revision = row[i_rev]
             values["uuid"] = row_uuid
             values["revision"] = revision
+            blob = row[i_body]
+            key = only_key or key_for(keys, blob)
             try:
-                plain = open_at(key, row[i_body], table, row_uuid, "record", owner, revision, label)
+                if key is None:
+                    raise Tampered(label)
+                plain = open_at(key, blob, table, row_uuid, "record", owner, revision, label)
                 body = decode_body(plain.decode("utf-8"))[0]
             except Tampered:
                 log.warning("a %s row failed to open and is reported damaged", table)
@@ -269,12 +284,15 @@ class Repository(Generic[R]):
             args.append(limit)
         cursor = self._db.execute(sql, args)
         columns = [d[0] for d in cursor.description]
-        key, owner, table, label = self._key, self._owner, self.table, self.label
+        keys, owner, table, label = self._opening_keys(), self._owner, self.table, self.label
         decode_body = _BODY_DECODER.raw_decode
         for row in cursor:
             clear = dict(zip(columns, row, strict=True))
             blob = clear.pop("body")
+            key = key_for(keys, blob)
             try:
+                if key is None:
+                    raise Tampered(label)
                 plain = open_at(
                     key, blob, table, clear["uuid"], "record", owner, clear["revision"], label
                 )

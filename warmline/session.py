@@ -2,31 +2,40 @@
 
 Locking wipes the keys (as far as Python allows) and makes every repository refuse
 further work, so nothing decrypted can be fetched after a lock.
+
+The session does not know the vault that made it (the core reads top-down: vault ->
+session -> repositories and team administration); what it needs from outside is handed in.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from warmline.accounts import Account, Role
 from warmline.callers import CallerRepository
 from warmline.calls import CallRepository
+from warmline.crypto import KdfParams
 from warmline.debriefs import DebriefRepository
 from warmline.drafts import DraftRepository
 from warmline.handovers import HandoverRepository
 from warmline.records import Unlocked
+from warmline.rotation import Reseal
 from warmline.shifts import ShiftRepository
 from warmline.team import TeamAdmin
 from warmline.team_settings import TeamSettings
 
-if TYPE_CHECKING:
-    from warmline.vault import Vault
+Opener = Callable[[str, str], "Session"]
 
 
 class Session:
-    def __init__(self, vault: Vault, ctx: Unlocked) -> None:
-        self.vault = vault
+    def __init__(
+        self,
+        ctx: Unlocked,
+        kdf_factory: Callable[[], KdfParams],
+        opener: Opener | None = None,
+    ) -> None:
         self._ctx = ctx
+        self._opener = opener
         self.calls = CallRepository(ctx)
         self.callers = CallerRepository(ctx)
         self.shifts = ShiftRepository(ctx)
@@ -34,10 +43,11 @@ class Session:
         self.debriefs = DebriefRepository(ctx)
         self.drafts = DraftRepository(ctx)
         self.settings = TeamSettings(ctx)
-        self.team = TeamAdmin(vault, ctx)
+        self.team = TeamAdmin(ctx, kdf_factory)
 
     @property
     def account(self) -> Account:
+        """Who is unlocked, with the role the signed roster gives them."""
         return self._ctx.account
 
     @property
@@ -51,6 +61,24 @@ class Session:
     @property
     def locked(self) -> bool:
         return self._ctx.locked
+
+    @property
+    def team_generation(self) -> int:
+        """The newest team-key generation this session holds."""
+        self._ctx.check()
+        return self._ctx.keys.ring.newest_generation
+
+    def reseal(self, batch: int = 500) -> Reseal:
+        """A re-seal job moving older records to the newest team key (see rotation)."""
+        self._ctx.check()
+        return Reseal(self._ctx, batch=batch)
+
+    def unlock_other(self, account_uuid: str, passphrase: str) -> Session:
+        """Unlock another account in the same vault (for tools acting for several people,
+        such as the demo line's maker). The app itself never holds two sessions."""
+        if self._opener is None:
+            raise RuntimeError("this session cannot open others")
+        return self._opener(account_uuid, passphrase)
 
     def lock(self) -> None:
         """Drop the keys. Safe to call twice."""

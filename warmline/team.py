@@ -1,49 +1,89 @@
 """Managing the team from an unlocked session: accounts, roles, passphrases, recovery codes.
 
 Coordinators add people (who type their own passphrase at the workstation), change roles,
-switch accounts off and reset passphrases. A reset wraps the team key afresh for a new
-user key; the old personal key is gone with the old passphrase, so that person's private
-reflections and drafts can never be opened again. :meth:`TeamAdmin.personal_record_count`
-lets the screen say how many before it happens, and the reset deletes them.
+switch accounts off and reset passphrases. Each of these is an entry in the signed roster
+(:mod:`warmline.roster`), written in the same transaction as the account row, and checked
+against the roster as it stands when the action runs: a role typed into the file by hand
+gives no one coordinator powers here.
+
+Switching someone off or resetting their passphrase also replaces the team key
+(:mod:`warmline.rotation`): the new generation is sealed to everyone else, and older records
+are re-sealed to it in the background. A reset wraps a new account for the same person; their
+old personal key is gone with the old passphrase, so their private reflections and drafts can
+never be opened again. :meth:`TeamAdmin.personal_record_count` lets the screen say how many
+before it happens, and the reset deletes them.
+
+Team administration needs the database, the unlocked keys and a KDF factory; it does not
+need (or import) the vault, so the core reads top-down: vault -> session -> team.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from warmline import roster as rostermod
 from warmline.accounts import (
     Account,
     Role,
-    check_new_passphrase,
     clean_display_name,
     enrol,
     kek_for,
+    list_accounts,
     load_row,
-    user_key_ctx,
+    open_anchor,
+    open_user_key,
 )
-from warmline.crypto import derive_kek, unwrap_key, wrap_key
-from warmline.db import writing
-from warmline.errors import InvalidInput, NotAllowed, UnknownAccount, WrongPassphrase
+from warmline.crypto import KdfParams, Key, derive_kek
+from warmline.db import get_meta, writing
+from warmline.errors import InvalidInput, NotAllowed, Tampered, UnknownAccount
+from warmline.keyring import seal_generation_to
+from warmline.own_keys import Recovery, renew
 from warmline.records import Unlocked
+from warmline.rotation import start_generation
 
-if TYPE_CHECKING:
-    from warmline.vault import Vault
+KdfFactory = Callable[[], KdfParams]
+
+
+@dataclass(frozen=True)
+class RosterProblem:
+    """A difference between the account list in the file and the signed roster."""
+
+    account_uuid: str
+    display_name: str
+    what: str
 
 
 class TeamAdmin:
-    def __init__(self, vault: Vault, ctx: Unlocked) -> None:
-        self._vault = vault
+    def __init__(self, ctx: Unlocked, kdf_factory: KdfFactory) -> None:
         self._ctx = ctx
+        self._kdf_factory = kdf_factory
 
-    # --- guards ---------------------------------------------------------------------------
+    # --- the roster as it stands ---------------------------------------------------------------
 
-    def _require_coordinator(self) -> None:
+    def _roster(self, db: Database | None = None) -> rostermod.RosterState:
+        """The signed roster, checked from this person's own trust anchor, right now."""
         self._ctx.check()
-        if self._ctx.account.role is not Role.COORDINATOR:
+        db = db or self._ctx.db
+        row = load_row(db, self._ctx.account.uuid)
+        anchor = open_anchor(row, self._ctx.keys.user) if row else None
+        state = rostermod.verify_roster(db, self._ctx.line_uuid, anchor)
+        if state is None:
+            raise NotAllowed(
+                "The team list has not been set up in this file yet: a coordinator needs to "
+                "unlock Warmline once first."
+            )
+        return state
+
+    def _require_coordinator(self, db: Database | None = None) -> rostermod.RosterState:
+        state = self._roster(db)
+        me = state.members.get(self._ctx.account.uuid)
+        if me is None or me.disabled or me.role is not Role.COORDINATOR:
             raise NotAllowed("Only a coordinator can change the team.")
+        return state
 
     def _other(self, account_uuid: str) -> Account:
         row = load_row(self._ctx.db, account_uuid)
@@ -51,53 +91,93 @@ class TeamAdmin:
             raise UnknownAccount()
         return Account.from_row(row)
 
-    def _active_coordinators(self) -> list[Account]:
-        return [a for a in self._vault.accounts() if a.role is Role.COORDINATOR and not a.disabled]
-
-    def _would_leave_no_coordinator(self, account_uuid: str) -> bool:
-        others = [a for a in self._active_coordinators() if a.uuid != account_uuid]
+    @staticmethod
+    def _would_leave_no_coordinator(state: rostermod.RosterState, account_uuid: str) -> bool:
+        others = [m for m in state.active_coordinators() if m.uuid != account_uuid]
         return not others
 
     def _write(self) -> AbstractContextManager[Database]:
         return writing(self._ctx.db, self._ctx.path)
 
+    def _line_name(self) -> str:
+        return get_meta(self._ctx.db, "line_name") or ""
+
+    def _wrap_generations_for(self, db: Database, account_uuid: str, box_public: bytes) -> None:
+        """Seal every team-key generation this session holds to a (new or reset) member."""
+        db.execute("delete from team_keys where account_uuid = ?", [account_uuid])
+        for generation, key in self._ctx.keys.ring.generations().items():
+            db.table("team_keys").insert(
+                {
+                    "generation": generation,
+                    "account_uuid": account_uuid,
+                    "wrap": seal_generation_to(
+                        self._ctx.line_uuid, account_uuid, box_public, generation, key
+                    ),
+                }
+            )
+
     # --- coordinator actions -----------------------------------------------------------------
 
     def accounts(self) -> list[Account]:
         self._ctx.check()
-        return self._vault.accounts()
+        return list_accounts(self._ctx.db)
 
     def add_account(self, display_name: str, passphrase: str, role: Role) -> Account:
         """Add a person. They type their own passphrase; nobody else needs to know it."""
-        self._require_coordinator()
+        state = self._require_coordinator()
         name = clean_display_name(display_name)
-        if any(a.display_name.casefold() == name.casefold() for a in self._vault.accounts()):
+        if any(a.display_name.casefold() == name.casefold() for a in self.accounts()):
             raise InvalidInput("Someone on the team already has that name. Please add an initial.")
-        row = enrol(name, role, passphrase, self._vault.kdf_factory(), self._ctx.keys.team)
+        made = enrol(
+            name,
+            role,
+            passphrase,
+            self._kdf_factory(),
+            state.founder_sign,
+            user_inputs=(self._line_name(),),
+        )
+        uuid = made.row["uuid"]
         with self._write() as db:
-            db.table("accounts").insert(row)
-        return Account.from_row(row)
+            state = self._require_coordinator(db)
+            rostermod.append(
+                db, state, self._ctx.keys.signer, self._ctx.account.uuid, "add",
+                account=uuid, role=role.value, sign=made.sign_public, box=made.box_public,
+            )  # fmt: skip
+            db.table("accounts").insert(made.row)
+            self._wrap_generations_for(db, uuid, made.box_public)
+        return Account.from_row(made.row)
 
     def set_role(self, account_uuid: str, role: Role) -> Account:
-        self._require_coordinator()
-        other = self._other(account_uuid)
-        demoting = other.role is Role.COORDINATOR and role is not Role.COORDINATOR
-        if demoting and self._would_leave_no_coordinator(account_uuid):
+        state = self._require_coordinator()
+        member = state.members.get(account_uuid)
+        if member is None:
+            raise UnknownAccount()
+        demoting = member.role is Role.COORDINATOR and role is not Role.COORDINATOR
+        if demoting and self._would_leave_no_coordinator(state, account_uuid):
             raise InvalidInput("The team needs at least one coordinator.")
         with self._write() as db:
-            db.execute("update accounts set role = ? where uuid = ?", [role.value, account_uuid])
+            state = self._require_coordinator(db)
+            rostermod.append(
+                db, state, self._ctx.keys.signer, self._ctx.account.uuid, "role",
+                account=account_uuid, role=role.value,
+            )  # fmt: skip
+            db.execute(
+                "update accounts set role = ?, revision = revision + 1 where uuid = ?",
+                [role.value, account_uuid],
+            )
         return self._other(account_uuid)
 
     def set_disabled(self, account_uuid: str, disabled: bool) -> Account:
         """Switch an account off, or back on.
 
-        Switching off removes the account's wrapped keys (and recovery code) from the file,
-        not only a flag: with the keys gone, the old passphrase opens nothing, even for
-        someone going around the app. Their private records go too, since only those keys
-        could open them. Switching back on therefore needs a new passphrase
-        (:meth:`reset_passphrase` with ``switch_on=True``).
+        Switching off removes the account's keys (and recovery code) from the file, not only
+        a flag, and replaces the team key: the new generation goes to everyone else, and once
+        the background re-seal has finished, nothing in the current file opens with the
+        departed person's old keys or passphrase. Their private records go too, since only
+        their keys could open them. Switching back on is a re-enrolment with a new
+        passphrase (:meth:`reset_passphrase` with ``switch_on=True``).
         """
-        self._require_coordinator()
+        state = self._require_coordinator()
         other = self._other(account_uuid)
         if not disabled:
             if other.disabled:
@@ -107,17 +187,28 @@ class TeamAdmin:
             return other
         if account_uuid == self._ctx.account.uuid:
             raise InvalidInput("You cannot switch off your own account while using it.")
-        losing = other.role is Role.COORDINATOR
-        if losing and self._would_leave_no_coordinator(account_uuid):
+        member = state.members.get(account_uuid)
+        losing = member is not None and member.role is Role.COORDINATOR
+        if losing and self._would_leave_no_coordinator(state, account_uuid):
             raise InvalidInput("The team needs at least one coordinator.")
         with self._write() as db:
+            state = self._require_coordinator(db)
+            if account_uuid in state.members:
+                state = rostermod.append(
+                    db, state, self._ctx.keys.signer, self._ctx.account.uuid, "off",
+                    account=account_uuid,
+                )  # fmt: skip
             _delete_personal_records(db, account_uuid)
+            db.execute("delete from team_keys where account_uuid = ?", [account_uuid])
             db.execute(
                 "update accounts set disabled = 1, user_key = x'', team_key = x'', "
-                "personal_key = x'', recovery_kdf = null, recovery_user_key = null, "
+                "personal_key = x'', box_private = null, sign_private = null, anchor = null, "
+                "box_public = null, sign_public = null, recovery_key = null, "
+                "recovery_wrap = null, recovery_kdf = null, recovery_user_key = null, "
                 "revision = revision + 1 where uuid = ?",
                 [account_uuid],
             )
+            start_generation(db, self._ctx, state)
         return self._other(account_uuid)
 
     def personal_record_count(self, account_uuid: str) -> int:
@@ -139,94 +230,146 @@ class TeamAdmin:
         self, account_uuid: str, new_passphrase: str, *, switch_on: bool = False
     ) -> int:
         """Re-enrol someone who forgot their passphrase (or, with ``switch_on``, someone
-        whose account was switched off). Returns how many private records were lost (they
-        could never be opened again, so they are deleted)."""
-        self._require_coordinator()
+        whose account was switched off), and replace the team key. Returns how many private
+        records were lost (they could never be opened again, so they are deleted)."""
+        state = self._require_coordinator()
         if account_uuid == self._ctx.account.uuid:
             raise InvalidInput("To change your own passphrase, use My account.")
         other = self._other(account_uuid)
+        member = state.members.get(account_uuid)
+        role = member.role if member is not None else other.role
         fresh = enrol(
             other.display_name,
-            other.role,
+            role,
             new_passphrase,
-            self._vault.kdf_factory(),
-            self._ctx.keys.team,
+            self._kdf_factory(),
+            state.founder_sign,
             account_uuid=account_uuid,
+            user_inputs=(self._line_name(),),
         )
         lost = self.personal_record_count(account_uuid)
+        columns = {k: v for k, v in fresh.row.items() if k not in ("uuid", "display_name")}
+        columns.pop("created_at", None)
+        columns.pop("revision", None)
+        columns["disabled"] = 0 if switch_on else int(other.disabled)
         with self._write() as db:
+            state = self._require_coordinator(db)
+            if account_uuid in state.members:
+                state = rostermod.append(
+                    db, state, self._ctx.keys.signer, self._ctx.account.uuid, "reset",
+                    account=account_uuid, sign=fresh.sign_public, box=fresh.box_public,
+                )  # fmt: skip
+            else:  # carried over from before the roster and never seen: add them now
+                state = rostermod.append(
+                    db, state, self._ctx.keys.signer, self._ctx.account.uuid, "add",
+                    account=account_uuid, role=role.value, sign=fresh.sign_public,
+                    box=fresh.box_public,
+                )  # fmt: skip
             _delete_personal_records(db, account_uuid)
+            sets = ", ".join(f"[{k}] = ?" for k in columns)
             db.execute(
-                "update accounts set kdf = ?, user_key = ?, team_key = ?, personal_key = ?, "
-                "recovery_kdf = null, recovery_user_key = null, revision = revision + 1"
-                + (", disabled = 0" if switch_on else "")
-                + " where uuid = ?",
-                [
-                    fresh["kdf"],
-                    fresh["user_key"],
-                    fresh["team_key"],
-                    fresh["personal_key"],
-                    account_uuid,
-                ],
+                f"update accounts set {sets}, revision = revision + 1 where uuid = ?",
+                [*columns.values(), account_uuid],
             )
+            self._wrap_generations_for(db, account_uuid, fresh.box_public)
+            start_generation(db, self._ctx, state)
         return lost
+
+    def replace_team_key(self) -> int:
+        """A new team-key generation for everyone on the team now; returns its number."""
+        self._require_coordinator()
+        with self._write() as db:
+            return start_generation(db, self._ctx, self._require_coordinator(db))
+
+    def roster_problems(self) -> list[RosterProblem]:
+        """Where the account rows in the file differ from the signed roster (hand edits)."""
+        state = self._require_coordinator()
+        problems: list[RosterProblem] = []
+        for row in self._ctx.db.query("select * from accounts"):
+            member = state.members.get(row["uuid"])
+            name = row["display_name"]
+            if member is None:
+                problems.append(RosterProblem(row["uuid"], name, "not on the signed team list"))
+                continue
+            if row["role"] != member.role.value:
+                problems.append(
+                    RosterProblem(
+                        row["uuid"],
+                        name,
+                        f"the file says {row['role']!r}, the signed team list says "
+                        f"{member.role.label.lower()}",
+                    )
+                )
+            if bool(row["disabled"]) != member.disabled:
+                on_off = "switched off" if member.disabled else "switched on"
+                problems.append(
+                    RosterProblem(row["uuid"], name, f"the signed team list says {on_off}")
+                )
+        return problems
 
     # --- anyone, for themselves -----------------------------------------------------------
 
-    def change_my_passphrase(self, current: str, new: str) -> None:
-        """Re-wrap my user key under a new passphrase; nothing else changes."""
+    def _check_current(self, current: str) -> None:
+        """The current passphrase, checked by unwrapping (never compared with a stored hash)."""
         self._ctx.check()
-        check_new_passphrase(new)
-        me = self._ctx.account.uuid
-        row = load_row(self._ctx.db, me)
-        assert row is not None
+        row = load_row(self._ctx.db, self._ctx.account.uuid)
+        if row is None:
+            raise Tampered("Your account")
         kek = kek_for(current, row["kdf"])
         try:
-            unwrap_key(kek, row["user_key"], user_key_ctx(me)).wipe()
-        except Exception:
-            raise WrongPassphrase() from None
+            open_user_key(row, kek).wipe()
         finally:
             kek.wipe()
-        self._store_new_passphrase(new)
+
+    def _new_kek(self, passphrase: str) -> tuple[Key, str]:
+        params = self._kdf_factory()
+        return derive_kek(passphrase, params), params.to_json()
+
+    def change_my_passphrase(self, current: str, new: str) -> None:
+        """A new passphrase, and with it new keys of my own (see :mod:`warmline.own_keys`)."""
+        self._check_current(current)
+        self._set_passphrase(new, Recovery.KEEP)
 
     def change_my_passphrase_after_recovery(self, new: str) -> None:
-        """After a recovery code was used: set the new passphrase and use the code up,
-        in one transaction, so the code can never outlive the passphrase it replaced."""
-        self._store_new_passphrase(new, use_up_recovery_code=True)
+        """After a recovery code was used: new passphrase, new keys, the code used up, in one
+        transaction, so the code can never outlive the passphrase it replaced."""
+        self._set_passphrase(new, Recovery.DROP)
 
-    def _store_new_passphrase(self, new: str, *, use_up_recovery_code: bool = False) -> None:
-        check_new_passphrase(new)
-        params = self._vault.kdf_factory()
-        kek = derive_kek(new, params)
-        me = self._ctx.account.uuid
+    def _set_passphrase(self, new: str, recovery: Recovery) -> None:
+        from warmline.accounts import check_new_passphrase
+
+        self._ctx.check()
+        check_new_passphrase(new, (self._ctx.account.display_name, self._line_name()))
+        kek, kdf_json = self._new_kek(new)
         try:
-            blob = wrap_key(kek, self._ctx.keys.user, user_key_ctx(me))
+            renew(self._ctx, kek, kdf_json, recovery=recovery)
         finally:
             kek.wipe()
-        code = ", recovery_kdf = null, recovery_user_key = null" if use_up_recovery_code else ""
-        with self._write() as db:
-            db.execute(
-                f"update accounts set kdf = ?, user_key = ?, revision = revision + 1{code} "
-                "where uuid = ?",
-                [params.to_json(), blob, me],
-            )
 
-    def create_recovery_code(self) -> str:
-        """A new one-time recovery code for me, replacing any earlier one. Shown once."""
-        self._ctx.check()
-        me = self._ctx.account.uuid
-        code, columns = self._vault.new_recovery_columns(me, self._ctx.keys.user)
-        with self._write() as db:
-            db.table("accounts").update(me, columns)
+    def create_recovery_code(self, current_passphrase: str) -> str:
+        """A new one-time recovery code for me, replacing any earlier one. Shown once.
+
+        Needs the current passphrase: a minute at someone's unlocked screen must not become
+        a lasting way in. My keys are made new at the same time.
+        """
+        code = self._renew_with_current(current_passphrase, Recovery.NEW)
+        assert code is not None
         return code
 
-    def remove_recovery_code(self) -> None:
+    def remove_recovery_code(self, current_passphrase: str) -> None:
+        self._renew_with_current(current_passphrase, Recovery.DROP)
+
+    def _renew_with_current(self, current: str, recovery: Recovery) -> str | None:
         self._ctx.check()
-        with self._write() as db:
-            db.execute(
-                "update accounts set recovery_kdf = null, recovery_user_key = null where uuid = ?",
-                [self._ctx.account.uuid],
-            )
+        row = load_row(self._ctx.db, self._ctx.account.uuid)
+        if row is None:
+            raise Tampered("Your account")
+        kek = kek_for(current, row["kdf"])
+        try:
+            open_user_key(row, kek).wipe()  # WrongPassphrase if it is not the current one
+            return renew(self._ctx, kek, row["kdf"], recovery=recovery)
+        finally:
+            kek.wipe()
 
 
 def _delete_personal_records(db: Database, account_uuid: str) -> None:

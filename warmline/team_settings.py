@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from warmline.crypto import SealContext, open_json, seal_json
+from warmline.crypto import SealContext, open_json_with, seal_json
 from warmline.db import writing
 from warmline.errors import Tampered
 from warmline.ips import default_topics
@@ -54,8 +54,8 @@ class TeamSettings:
         rows = list(self._ctx.db.query("select body from settings where key = ?", [key]))
         if rows:
             try:
-                return open_json(
-                    self._ctx.keys.team, rows[0]["body"], self._seal_ctx(key), "A setting"
+                return open_json_with(
+                    self._ctx.keys.ring.by_id(), rows[0]["body"], self._seal_ctx(key), "A setting"
                 )
             except Tampered:
                 pass  # a damaged setting falls back to its default, like a missing one

@@ -17,27 +17,35 @@ import filelock
 from sqlite_utils import Database
 
 from warmline import db as dbmod
+from warmline import roster as rostermod
 from warmline.accounts import (
     Account,
     AccountKeys,
     Role,
+    anchor_ctx,
     check_new_passphrase,
     clean_display_name,
-    enrol,
+    founder_enrolment,
     kek_for,
+    list_accounts,
     load_row,
-    recovery_ctx,
-    unwrap_account,
+    open_anchor,
+    open_key_pairs,
+    open_personal_key,
+    open_user_key,
+    open_user_key_with_code,
+    private_half_ctx,
+    team_key_ctx,
 )
 from warmline.crypto import (
-    FLOOR,
     KdfParams,
     Key,
+    KeyPair,
     calibrate,
-    derive_kek,
-    new_recovery_code,
     normalise_recovery_code,
-    wrap_key,
+    seal,
+    seal_key_pair,
+    unwrap_key,
 )
 from warmline.errors import (
     AccountDisabled,
@@ -47,6 +55,8 @@ from warmline.errors import (
     VaultMissing,
     WrongPassphrase,
 )
+from warmline.keyring import TeamKeyring, load_keyring, seal_generation_to
+from warmline.own_keys import Recovery, renew
 from warmline.paths import LOCK_FILENAME, VAULT_FILENAME, ensure_private_dir
 from warmline.records import Unlocked, new_uuid
 from warmline.session import Session
@@ -63,11 +73,6 @@ def _calibrated() -> KdfParams:
 def default_kdf_factory() -> KdfParams:
     """Argon2id tuned to about half a second on this machine (measured once per run)."""
     return _calibrated().with_new_salt()
-
-
-def recovery_kdf_params() -> KdfParams:
-    """Recovery codes carry ~123 bits of their own, so the floor settings are plenty."""
-    return KdfParams(b"", FLOOR.memory_kib, FLOOR.iterations, 4).with_new_salt()
 
 
 class Vault:
@@ -122,7 +127,7 @@ class Vault:
         data_dir = Path(data_dir)
         line_name = clean_display_name(line_name)
         clean_display_name(coordinator_name)
-        check_new_passphrase(passphrase)
+        check_new_passphrase(passphrase, (coordinator_name, line_name))
         ensure_private_dir(data_dir)
         lock = cls._take_lock(data_dir)
         try:
@@ -136,22 +141,48 @@ class Vault:
             raise
         factory = kdf_factory or default_kdf_factory
         vault = cls(data_dir, database, lock, factory)
-        team_key = Key.generate()
         try:
-            row = enrol(coordinator_name, Role.COORDINATOR, passphrase, factory(), team_key)
+            made, signer = founder_enrolment(
+                coordinator_name, passphrase, factory(), user_inputs=(line_name,)
+            )
+        except BaseException:
+            vault.close()
+            path.unlink(missing_ok=True)
+            raise
+        team_key = Key.generate()
+        line_uuid = new_uuid()
+        founder = made.row["uuid"]
+        try:
             with dbmod.writing(database, str(path)):
                 dbmod.set_meta(database, "line_name", line_name)
-                dbmod.set_meta(database, "vault_uuid", new_uuid())
+                dbmod.set_meta(database, "vault_uuid", line_uuid)
                 dbmod.set_meta(database, "created_at", to_iso(utcnow()) or "")
-                dbmod.set_meta(database, "team_key_id", team_key.key_id.hex())
-                database.table("accounts").insert(row)
+                database.table("accounts").insert(made.row)
+                database.table("team_keys").insert(
+                    {
+                        "generation": 1,
+                        "account_uuid": founder,
+                        "wrap": seal_generation_to(
+                            line_uuid, founder, made.box_public, 1, team_key
+                        ),
+                    }
+                )
+                rostermod.found(
+                    database,
+                    line_uuid,
+                    founder,
+                    signer,
+                    [rostermod.Member(founder, Role.COORDINATOR, False, signer.public,
+                                      made.box_public)],
+                )  # fmt: skip
         except BaseException:
             vault.close()
             path.unlink(missing_ok=True)
             raise
         finally:
             team_key.wipe()
-        return vault, vault.unlock(row["uuid"], passphrase)
+            signer.wipe()
+        return vault, vault.unlock(founder, passphrase)
 
     @classmethod
     def open(cls, data_dir: Path, *, kdf_factory: KdfFactory | None = None) -> Vault:
@@ -185,9 +216,11 @@ class Vault:
         return dbmod.get_meta(self.db, "line_name") or "Warmline"
 
     def accounts(self, *, include_disabled: bool = True) -> list[Account]:
-        rows = self.db.query("select * from accounts order by display_name collate nocase")
-        accounts = [Account.from_row(r) for r in rows]
-        return [a for a in accounts if include_disabled or not a.disabled]
+        return list_accounts(self.db, include_disabled=include_disabled)
+
+    @property
+    def line_uuid(self) -> str:
+        return dbmod.get_meta(self.db, "vault_uuid") or ""
 
     def account(self, account_uuid: str) -> Account:
         row = load_row(self.db, account_uuid)
@@ -205,29 +238,34 @@ class Vault:
             raise AccountDisabled()
         return row
 
-    def _session(self, row: dict[str, Any], keys: AccountKeys) -> Session:
-        ctx = Unlocked(self.db, str(self.path), Account.from_row(row), keys)
-        session = Session(self, ctx)
-        self._sessions = [s for s in self._sessions if not s.locked] + [session]
-        return session
-
     def unlock(self, account_uuid: str, passphrase: str) -> Session:
         """Check the passphrase by unwrapping the account's keys; slow on purpose (Argon2id)."""
         row = self._row_for_unlock(account_uuid)
-        keys = unwrap_account(row, kek_for(passphrase, row["kdf"]))
-        return self._session(row, keys)
+        kek = kek_for(passphrase, row["kdf"])
+        try:
+            user = open_user_key(row, kek)
+            session = self._open(row, user)
+            if row["renew_keys"]:
+                self._renew_after_enrolment(session, kek, row["kdf"])
+            return session
+        finally:
+            kek.wipe()
 
     def unlock_with_recovery_code(
         self, account_uuid: str, code: str, new_passphrase: str
     ) -> Session:
-        """Use a one-time recovery code: sets a new passphrase and uses the code up."""
+        """Use a one-time recovery code: sets a new passphrase, makes new keys and uses the
+        code up (its recovery key is dropped, so it opens nothing in this file again)."""
         check_new_passphrase(new_passphrase)
         row = self._row_for_unlock(account_uuid)
         if not row["recovery_user_key"]:
             raise WrongPassphrase()
-        kek = kek_for(normalise_recovery_code(code), row["recovery_kdf"])
-        keys = unwrap_account(row, kek, via_recovery=True)
-        session = self._session(row, keys)
+        code_kek = kek_for(normalise_recovery_code(code), row["recovery_kdf"])
+        try:
+            user = open_user_key_with_code(row, code_kek)
+        finally:
+            code_kek.wipe()
+        session = self._open(row, user)
         try:
             session.team.change_my_passphrase_after_recovery(new_passphrase)
         except BaseException:
@@ -235,14 +273,127 @@ class Vault:
             raise
         return session
 
-    # --- helpers for Session -----------------------------------------------------------------
-
-    def new_recovery_columns(self, account_uuid: str, user_key: Key) -> tuple[str, dict[str, Any]]:
-        code = new_recovery_code()
-        params = recovery_kdf_params()
-        kek = derive_kek(code, params)
+    def _renew_after_enrolment(self, session: Session, kek: Key, kdf_json: str) -> None:
+        """Whoever enrolled this person held their first keys: replace them all now."""
         try:
-            blob = wrap_key(kek, user_key, recovery_ctx(account_uuid))
-        finally:
-            kek.wipe()
-        return code, {"recovery_kdf": params.to_json(), "recovery_user_key": blob}
+            renew(session._ctx, kek, kdf_json, recovery=Recovery.KEEP, new_pairs=True)
+        except BaseException:
+            session.lock()
+            raise
+
+    def _open(self, row: dict[str, Any], user: Key) -> Session:
+        """From an unwrapped user key to a session whose role the signed roster gives."""
+        uuid = row["uuid"]
+        line = self.line_uuid
+        held: list[Key | KeyPair] = [user]
+        try:
+            personal = open_personal_key(row, user)
+            held.append(personal)
+            pairs = open_key_pairs(row, user)
+            if pairs is None:  # a row from before key pairs: carry it over now
+                box, signer, ring = self._carry_over(row, user, line)
+            else:
+                box, signer = pairs
+                ring = load_keyring(self.db, line, uuid, box)
+            held += [box, signer]
+            keys = AccountKeys(user=user, personal=personal, box=box, signer=signer, ring=ring)
+            role = self._check_roster(row, keys, line)
+        except BaseException:
+            for thing in held:
+                thing.wipe()
+            raise
+        account = Account.from_row({**row, "role": role.value})
+        ctx = Unlocked(self.db, str(self.path), account, keys, line)
+        session = Session(ctx, self.kdf_factory, self.unlock)
+        self._sessions = [s for s in self._sessions if not s.locked] + [session]
+        return session
+
+    def _carry_over(
+        self, row: dict[str, Any], user: Key, line: str
+    ) -> tuple[KeyPair, KeyPair, TeamKeyring]:
+        """Give an account from before key generations its key pairs, and move the team key
+        it held into generation 1, sealed to its new X25519 key."""
+        uuid = row["uuid"]
+        team = unwrap_key(user, row["team_key"], team_key_ctx(uuid))
+        box, signer = KeyPair.generate("box"), KeyPair.generate("sign")
+        ring = TeamKeyring()
+        ring.add(1, team)
+        with dbmod.writing(self.db, str(self.path)) as db:
+            db.execute(
+                "update accounts set box_public = ?, sign_public = ?, box_private = ?, "
+                "sign_private = ? where uuid = ?",
+                [
+                    box.public,
+                    signer.public,
+                    seal_key_pair(user, box, private_half_ctx(uuid, "box")),
+                    seal_key_pair(user, signer, private_half_ctx(uuid, "sign")),
+                    uuid,
+                ],
+            )
+            db.table("team_keys").insert(
+                {
+                    "generation": 1,
+                    "account_uuid": uuid,
+                    "wrap": seal_generation_to(line, uuid, box.public, 1, team),
+                },
+                replace=True,
+            )
+        return box, signer, ring
+
+    def _check_roster(self, row: dict[str, Any], keys: AccountKeys, line: str) -> Role:
+        """The role the signed roster gives; founds the roster on a file from before it."""
+        uuid = row["uuid"]
+        fresh = load_row(self.db, uuid) or row
+        anchor = open_anchor(fresh, keys.user)
+        first = keys.ring.generations().get(1)
+        state = rostermod.verify_roster(self.db, line, anchor, first)
+        if state is None:
+            if Role(row["role"]) is not Role.COORDINATOR:
+                return Role(row["role"])  # before the roster exists, the file is all there is
+            state = self._found_roster(uuid, keys, line)
+        member = state.members.get(uuid)
+        if member is None:
+            raise rostermod.NotOnRoster()
+        if member.disabled:
+            raise AccountDisabled()
+        if member.sign is None:  # carried over after the roster was founded
+            if state.generation != 1 or first is None:
+                raise rostermod.NeedsReset()
+            with dbmod.writing(self.db, str(self.path)) as db:
+                state = rostermod.append(
+                    db, state, keys.signer, uuid, "keys",
+                    **rostermod.legacy_keys_entry_fields(
+                        line, uuid, keys.signer.public, keys.box.public, first
+                    ),
+                )  # fmt: skip
+            member = state.members[uuid]
+        if member.sign != keys.signer.public or member.box != keys.box.public:
+            raise rostermod.RosterTampered()
+        if anchor is None:  # first unlock since the roster: keep its founder as my anchor
+            with dbmod.writing(self.db, str(self.path)) as db:
+                db.execute(
+                    "update accounts set anchor = ? where uuid = ?",
+                    [seal(keys.user, state.founder_sign, anchor_ctx(uuid)), uuid],
+                )
+        return member.role
+
+    def _found_roster(self, uuid: str, keys: AccountKeys, line: str) -> rostermod.RosterState:
+        """A file from before the roster: the first coordinator to unlock signs the team as
+        the file lists it (the trust the file had until now), keys and all."""
+        members = []
+        for other in self.db.query("select * from accounts"):
+            try:
+                role = Role(other["role"])
+            except ValueError:
+                role = Role.VOLUNTEER
+            members.append(
+                rostermod.Member(
+                    other["uuid"],
+                    role,
+                    bool(other["disabled"]),
+                    other["sign_public"] or None,
+                    other["box_public"] or None,
+                )
+            )
+        with dbmod.writing(self.db, str(self.path)) as db:
+            return rostermod.found(db, line, uuid, keys.signer, members)

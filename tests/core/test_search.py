@@ -212,14 +212,14 @@ def test_open_rows_gives_columns_as_stored_and_bodies(session: Session, calls: l
     clear, body = rows[0]
     assert clear["uuid"] == calls[2].uuid and clear["revision"] == 1
     stored = next(
-        session.vault.db.query("select started_at from calls where uuid = ?", [calls[2].uuid])
+        session._ctx.db.query("select started_at from calls where uuid = ?", [calls[2].uuid])
     )
     assert clear["started_at"] == stored["started_at"]  # ISO text, not a datetime
     assert "body" not in clear
     assert body is not None and body["connection"] == calls[2].connection
     assert body["topics"] == ["Sleep", "Work"]
     assert [c["uuid"] for c, _ in session.calls.open_rows()] == [c.uuid for c in reversed(calls)]
-    db = session.vault.db
+    db = session._ctx.db
     other = next(db.query("select body from calls where uuid = ?", [calls[1].uuid]))["body"]
     db.execute("update calls set body = ? where uuid = ?", [other, calls[0].uuid])
     damaged = list(session.calls.open_rows("uuid = ?", [calls[0].uuid]))
@@ -294,7 +294,7 @@ def test_refresh_picks_up_saves_and_deletions(session: Session, calls: list[Call
 
 
 def test_damaged_row_is_indexed_by_its_clear_facts(session: Session, calls: list[Call]) -> None:
-    db = session.vault.db
+    db = session._ctx.db
     other = next(db.query("select body from calls where uuid = ?", [calls[1].uuid]))["body"]
     db.execute("update calls set body = ? where uuid = ?", [other, calls[0].uuid])
     index = built(session)
@@ -573,7 +573,7 @@ def test_prefixes_over_hundreds_of_words_equal_brute_force() -> None:
 @given(st.lists(call_strategy, min_size=1, max_size=12, unique_by=lambda c: c.uuid))
 def test_built_index_equals_brute_force(session: Session, added: list[Call]) -> None:
     """The same property through a real build: rows read in batches and opened from disk."""
-    session.vault.db.execute("delete from calls")
+    session._ctx.db.execute("delete from calls")
     stored = {}
     for call in added:
         saved = session.calls.add(replace(call, uuid=str(uuidlib.uuid4()), damaged=False))

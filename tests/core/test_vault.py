@@ -89,7 +89,7 @@ def test_a_switched_off_account_cannot_be_opened_even_around_the_app(
 ) -> None:
     """Switching off removes the wrapped keys: the old passphrase unwraps nothing, and
     flipping the clear 'disabled' flag back by hand does not help."""
-    from warmline.accounts import kek_for, load_row, unwrap_account
+    from warmline.accounts import kek_for, load_row, open_user_key
     from warmline.errors import WarmlineError
 
     sam = session.team.add_account("Sam", "sams passphrase", Role.VOLUNTEER)
@@ -99,7 +99,7 @@ def test_a_switched_off_account_cannot_be_opened_even_around_the_app(
     row = load_row(vault.db, sam.uuid)
     assert row is not None and row["user_key"] == b"" and row["team_key"] == b""
     with pytest.raises(WarmlineError):
-        unwrap_account(row, kek_for("sams passphrase", row["kdf"]))
+        open_user_key(row, kek_for("sams passphrase", row["kdf"]))
     vault.db.execute("update accounts set disabled = 0 where uuid = ?", [sam.uuid])
     with pytest.raises(WarmlineError):
         vault.unlock(sam.uuid, "sams passphrase")
@@ -221,7 +221,7 @@ def test_reset_passphrase_reports_and_loses_private_records(
 
 
 def test_recovery_code_is_one_time(vault: Vault, session: Session) -> None:
-    code = session.team.create_recovery_code()
+    code = session.team.create_recovery_code(PASSPHRASE)
     me = session.account.uuid
     assert vault.account(me).has_recovery_code
     with pytest.raises(WrongPassphrase):
@@ -295,7 +295,7 @@ def test_a_failed_recovery_leaves_nothing_unlocked(
     from warmline.errors import StorageFull
     from warmline.team import TeamAdmin
 
-    code = session.team.create_recovery_code()
+    code = session.team.create_recovery_code(PASSPHRASE)
     me = session.account.uuid
 
     def full(self: TeamAdmin, new: str) -> None:

@@ -217,7 +217,7 @@ def test_damaged_regular_shows_and_cannot_be_edited(
     session: Session,
     regulars: dict[str, Caller],
 ) -> None:
-    db = session.vault.db
+    db = session._ctx.db
     moved = next(db.query("select body from callers where uuid = ?", [regulars["bea"].uuid]))
     db.execute(
         "update callers set body = ? where uuid = ?", [moved["body"], regulars["robin"].uuid]

@@ -205,7 +205,7 @@ def test_damaged_record_shows_instead_of_breaking_the_list(
     story: dict[str, Call],
     prompts: type[Prompts],
 ) -> None:
-    db = session.vault.db
+    db = session._ctx.db
     moved = next(db.query("select body from calls where uuid = ?", [story["tea"].uuid]))["body"]
     db.execute("update calls set body = ? where uuid = ?", [moved, story["choir"].uuid])
     open_page(qtbot, runner, page)

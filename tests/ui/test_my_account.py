@@ -178,11 +178,14 @@ def test_create_recovery_code_shows_it_once_and_it_works(
     page: MyAccountPage,
     backend: Backend,
     ui_vault: tuple[Vault, Session],
+    prompts: type[Prompts],
 ) -> None:
     vault, session = ui_vault
     printer = FakePrinter()
     page.recovery_printer = printer
+    prompts.set_next_answers([UI_PASSPHRASE])
     click(qtbot, page, "account-create-recovery")
+    assert prompts.asked[-1].kind == "passphrase"
     wait_idle(qtbot, runner)
 
     dialog = child(page, RecoveryCodeDialog, "recovery-code-dialog")
@@ -212,7 +215,7 @@ def test_a_new_code_replaces_the_old_one_after_asking(
     prompts: type[Prompts],
 ) -> None:
     _vault, session = ui_vault
-    session.team.create_recovery_code()
+    session.team.create_recovery_code(UI_PASSPHRASE)
     backend.refresh_accounts()
     wait_idle(qtbot, runner)
 
@@ -222,10 +225,30 @@ def test_a_new_code_replaces_the_old_one_after_asking(
     assert prompts.asked[-1].title == "Make a new recovery code?"
     assert page.findChild(QDialog, "recovery-code-dialog") is None
 
-    prompts.set_next_answers([True])
+    prompts.set_next_answers([True, UI_PASSPHRASE])
     click(qtbot, page, "account-create-recovery")
     wait_idle(qtbot, runner)
     assert page.findChild(QDialog, "recovery-code-dialog") is not None
+
+
+@pytest.mark.parametrize("typed", [None, "not my passphrase at all"])
+def test_recovery_code_needs_the_current_passphrase(
+    qtbot: QtBot,
+    runner: TaskRunner,
+    page: MyAccountPage,
+    ui_vault: tuple[Vault, Session],
+    prompts: type[Prompts],
+    typed: str | None,
+) -> None:
+    """A minute at someone's unlocked screen must not become a lasting way in."""
+    vault, session = ui_vault
+    prompts.set_next_answers([typed])
+    click(qtbot, page, "account-create-recovery")
+    wait_idle(qtbot, runner)
+    assert page.findChild(QDialog, "recovery-code-dialog") is None
+    assert not vault.account(session.account.uuid).has_recovery_code
+    if typed is not None:
+        assert "did not match" in text_of(page, "account-recovery-error")
 
 
 def test_remove_my_recovery_code(
@@ -237,12 +260,12 @@ def test_remove_my_recovery_code(
     prompts: type[Prompts],
 ) -> None:
     vault, session = ui_vault
-    session.team.create_recovery_code()
+    session.team.create_recovery_code(UI_PASSPHRASE)
     backend.refresh_accounts()
     wait_idle(qtbot, runner)
     assert child(page, QPushButton, "account-remove-recovery").isEnabled()
 
-    prompts.set_next_answers([True])
+    prompts.set_next_answers([True, UI_PASSPHRASE])
     click(qtbot, page, "account-remove-recovery")
     wait_idle(qtbot, runner)
     assert not vault.account(session.account.uuid).has_recovery_code

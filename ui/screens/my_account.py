@@ -237,7 +237,10 @@ class MyAccountPage(Page):
             self.tr("Keep the old one"),
         ):
             return
-        self._code_call(lambda s: s.team.create_recovery_code(), self._show_code)
+        current = self._ask_current_passphrase()
+        if current is None:
+            return
+        self._code_call(lambda s: s.team.create_recovery_code(current), self._show_code)
 
     def remove_recovery_code(self) -> None:
         if self.code_busy.busy or not Prompts.confirm(
@@ -252,7 +255,19 @@ class MyAccountPage(Page):
             self.tr("Keep it"),
         ):
             return
-        self._code_call(lambda s: s.team.remove_recovery_code(), self._code_removed)
+        current = self._ask_current_passphrase()
+        if current is None:
+            return
+        self._code_call(lambda s: s.team.remove_recovery_code(current), self._code_removed)
+
+    def _ask_current_passphrase(self) -> str | None:
+        """Recovery codes are a way in: only the person who knows the passphrase may make or
+        remove one, not whoever finds the screen unlocked."""
+        return Prompts.passphrase(
+            self,
+            self.tr("Your passphrase, please"),
+            self.tr("To change your recovery code, type your current passphrase."),
+        )
 
     def _code_call(self, fn: Callable[[Session], T], done: Callable[[T], None]) -> None:
         self.code_error.setVisible(False)

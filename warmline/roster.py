@@ -1,0 +1,282 @@
+"""The roster: the signed history of who is on the team, with which role and which keys.
+
+Display names and roles stay in clear in ``accounts`` so the unlock screen can list people,
+but nothing there is believed. Every addition, role change, switch-off, reset, key renewal
+and team-key replacement is an entry here, signed with Ed25519, each naming the hash of the
+entry before it. The chain starts at the line's founding coordinator, whose public signing
+key every member keeps sealed under their own user key as their trust anchor. At unlock the
+chain is checked from that anchor: a role, an account or a key written into the file by hand
+is not in the signed history, so it is refused (and shown to coordinators as a mismatch).
+
+What it does not stop: someone who can write the file can still delete rows or the whole
+file; a signed history cannot be un-deleted. Backups are the answer to that.
+
+Entry kinds and who may sign them:
+
+- ``found`` (first entry only): the founder, listing the first members.
+- ``add``, ``role``, ``off``, ``reset``, ``rotate``: an active coordinator.
+- ``keys``: the member themselves, with their current signing key. A member carried over
+  from a file made before the roster existed has no signing key yet; their first ``keys``
+  entry is signed with the new key and carries a proof made with the team key of that time,
+  and is accepted only while no team key has been replaced since.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlite_utils import Database
+
+from warmline.accounts import Role
+from warmline.crypto import Key, KeyPair, mac, mac_ok, sign, verify
+from warmline.errors import WarmlineError
+from warmline.timeutil import to_iso, utcnow
+
+ROSTER_VERSION = 1
+
+
+class RosterTampered(WarmlineError):
+    """The signed team list does not check out: an entry was changed, removed or forged."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The team list in this file was changed outside Warmline, so it cannot be "
+            "trusted and Warmline will not open it. Please restore a backup or ask your "
+            "coordinator."
+        )
+
+
+class NotOnRoster(WarmlineError):
+    def __init__(self) -> None:
+        super().__init__(
+            "This name was added to the file outside Warmline, so it cannot be opened. "
+            "Please ask a coordinator to add you."
+        )
+
+
+class NeedsReset(WarmlineError):
+    def __init__(self) -> None:
+        super().__init__(
+            "The team's key was replaced before you had opened Warmline since it was updated, "
+            "so your account cannot be brought up to date by itself. Please ask a coordinator "
+            "to set a new passphrase for you."
+        )
+
+
+@dataclass(frozen=True)
+class Member:
+    uuid: str
+    role: Role
+    disabled: bool = False
+    sign: bytes | None = None
+    box: bytes | None = None
+
+
+@dataclass
+class RosterState:
+    """What the verified history says now."""
+
+    line_uuid: str
+    founder: str = ""
+    founder_sign: bytes = b""
+    members: dict[str, Member] = field(default_factory=dict)
+    generation: int = 1
+    seq: int = 0
+    head: str = ""
+
+    def active_coordinators(self) -> list[Member]:
+        return [m for m in self.members.values() if m.role is Role.COORDINATOR and not m.disabled]
+
+
+def _hex(value: bytes | None) -> str | None:
+    return value.hex() if value is not None else None
+
+
+def _unhex(value: Any) -> bytes | None:
+    return bytes.fromhex(value) if isinstance(value, str) else None
+
+
+def _canonical(body: dict[str, Any]) -> bytes:
+    return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _link(body: bytes, signature: bytes) -> str:
+    return hashlib.sha256(body + signature).hexdigest()
+
+
+def legacy_proof_message(line_uuid: str, account: str, sign_pub: bytes, box_pub: bytes) -> bytes:
+    return _canonical(
+        {"line": line_uuid, "account": account, "sign": sign_pub.hex(), "box": box_pub.hex()}
+    )
+
+
+def has_roster(db: Database) -> bool:
+    return bool(next(db.query("select count(*) as n from roster"))["n"])
+
+
+def verify_roster(
+    db: Database, line_uuid: str, anchor: bytes | None, first_generation: Key | None = None
+) -> RosterState | None:
+    """Check the whole chain; the state it arrives at, or None if there is no roster yet.
+
+    ``anchor`` is the founder's signing key as this member keeps it; None only for a member
+    who has not stored one yet (carried over from before the roster). ``first_generation``
+    checks the proofs of carried-over members where the key is still held.
+    """
+    rows = list(db.query("select seq, body, signature from roster order by seq"))
+    if not rows:
+        return None
+    state = RosterState(line_uuid)
+    for row in rows:
+        state = _apply(state, row, anchor, first_generation)
+    return state
+
+
+def _apply(
+    state: RosterState, row: dict[str, Any], anchor: bytes | None, gen1: Key | None
+) -> RosterState:
+    body_bytes, signature = bytes(row["body"]), bytes(row["signature"])
+    try:
+        body = json.loads(body_bytes)
+        kind = body["kind"]
+        by = body["by"]
+        ok = (
+            body.get("v") == ROSTER_VERSION
+            and body.get("line") == state.line_uuid
+            and body.get("seq") == state.seq + 1 == row["seq"]
+            and body.get("prev") == state.head
+        )
+    except (ValueError, KeyError, TypeError):
+        raise RosterTampered() from None
+    if not ok:
+        raise RosterTampered()
+    members = dict(state.members)
+    new = replace(state, members=members, seq=state.seq + 1, head=_link(body_bytes, signature))
+    try:
+        if kind == "found":
+            if state.seq != 0:
+                raise RosterTampered()
+            for m in body["members"]:
+                members[m["account"]] = Member(
+                    m["account"], Role(m["role"]), bool(m.get("disabled")),
+                    _unhex(m.get("sign")), _unhex(m.get("box")),
+                )  # fmt: skip
+            founder = members.get(by)
+            if founder is None or founder.role is not Role.COORDINATOR or founder.sign is None:
+                raise RosterTampered()
+            if anchor is not None and anchor != founder.sign:
+                raise RosterTampered()
+            _check_signature(founder.sign, body_bytes, signature)
+            new.founder, new.founder_sign = by, founder.sign
+            return new
+        if state.seq == 0:
+            raise RosterTampered()
+        account = body["account"] if kind != "rotate" else ""
+        if kind == "keys":
+            member = members.get(account)
+            if member is None or member.disabled or by != account:
+                raise RosterTampered()
+            sign_pub, box_pub = _unhex(body["sign"]), _unhex(body["box"])
+            if sign_pub is None or box_pub is None:
+                raise RosterTampered()
+            if member.sign is not None:
+                _check_signature(member.sign, body_bytes, signature)
+            else:  # carried over from before the roster: only before any key replacement
+                if state.generation != 1:
+                    raise RosterTampered()
+                _check_signature(sign_pub, body_bytes, signature)
+                proof = _unhex(body.get("proof")) or b""
+                message = legacy_proof_message(state.line_uuid, account, sign_pub, box_pub)
+                if gen1 is not None and not gen1.wiped and not mac_ok(gen1, message, proof):
+                    raise RosterTampered()
+            members[account] = replace(member, sign=sign_pub, box=box_pub)
+            return new
+        signer = members.get(by)
+        if signer is None or signer.disabled or signer.role is not Role.COORDINATOR:
+            raise RosterTampered()
+        if signer.sign is None:
+            raise RosterTampered()
+        _check_signature(signer.sign, body_bytes, signature)
+        if kind == "add":
+            if account in members:
+                raise RosterTampered()
+            members[account] = Member(
+                account, Role(body["role"]), False, _unhex(body["sign"]), _unhex(body["box"])
+            )
+        elif kind == "role":
+            members[account] = replace(members[account], role=Role(body["role"]))
+        elif kind == "off":
+            members[account] = replace(members[account], disabled=True, sign=None, box=None)
+        elif kind == "reset":
+            members[account] = replace(
+                members[account], disabled=False, sign=_unhex(body["sign"]), box=_unhex(body["box"])
+            )
+        elif kind == "rotate":
+            if body["generation"] != state.generation + 1:
+                raise RosterTampered()
+            new.generation = body["generation"]
+        else:
+            raise RosterTampered()
+    except (KeyError, ValueError, TypeError):
+        raise RosterTampered() from None
+    return new
+
+
+def _check_signature(public: bytes, body: bytes, signature: bytes) -> None:
+    if not verify(public, body, signature):
+        raise RosterTampered()
+
+
+def append(
+    db: Database,
+    state: RosterState,
+    signer: KeyPair,
+    by: str,
+    kind: str,
+    **fields: Any,
+) -> RosterState:
+    """Sign and store the next entry (inside the caller's transaction); the new state."""
+    body: dict[str, Any] = {
+        "v": ROSTER_VERSION,
+        "line": state.line_uuid,
+        "seq": state.seq + 1,
+        "prev": state.head,
+        "kind": kind,
+        "by": by,
+        "at": to_iso(utcnow()),
+    }
+    for name, value in fields.items():
+        body[name] = value.hex() if isinstance(value, bytes) else value
+    body_bytes = _canonical(body)
+    signature = sign(signer, body_bytes)
+    row = {"seq": state.seq + 1, "body": body_bytes, "signature": signature}
+    new = _apply(state, row, None, None)
+    db.table("roster").insert(row)
+    return new
+
+
+def found(
+    db: Database, line_uuid: str, founder: str, signer: KeyPair, members: list[Member]
+) -> RosterState:
+    """Start the roster with its first members (the founder among them, as coordinator)."""
+    listed = [
+        {
+            "account": m.uuid,
+            "role": m.role.value,
+            "disabled": m.disabled,
+            "sign": _hex(m.sign),
+            "box": _hex(m.box),
+        }
+        for m in members
+    ]
+    return append(db, RosterState(line_uuid), signer, founder, "found", members=listed)
+
+
+def legacy_keys_entry_fields(
+    line_uuid: str, account: str, sign_pub: bytes, box_pub: bytes, gen1: Key
+) -> dict[str, Any]:
+    proof = mac(gen1, legacy_proof_message(line_uuid, account, sign_pub, box_pub))
+    return {"account": account, "sign": sign_pub, "box": box_pub, "proof": proof}

@@ -1,0 +1,220 @@
+"""Replacing the team key: a new generation for the current members, then re-sealing.
+
+When someone is switched off or reset (and whenever a coordinator asks), a new generation of
+the team key is made and sealed to every current member's X25519 key: nobody's passphrase
+is needed, and the departed person gets none. New records use it at once. Older records are
+re-sealed to it in the background by :class:`Reseal`, a batch at a time, each batch its own
+transaction, so the app stays usable and a crash or a lock loses nothing: what is left is
+simply found again next time (a row is "left" while its header names an older key id).
+
+When no row needs an older generation any more, the older generations' wraps are deleted
+from the file (and the pre-generation ``team_key`` columns are cleared). From then on, a
+departed member's old keys and passphrase open nothing in the current file. An old *copy*
+of the folder stays as readable as it was when it was taken: no software can change that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from warmline import roster as rostermod
+from warmline.crypto import KEY_ID_LEN, Key, SealContext, key_for, open_sealed, seal
+from warmline.db import writing
+from warmline.errors import Tampered
+from warmline.keyring import seal_generation_to
+from warmline.records import Unlocked
+
+#: Where the key id sits in a sealed blob's header (SQLite's substr counts from 1).
+_KEY_ID_SQL = f"substr(body, 4, {KEY_ID_LEN})"
+
+
+def team_tables(db: Database) -> list[str]:
+    """Tables of records sealed with the team key: a body, a revision, no owner."""
+    out = []
+    for name in db.table_names():
+        columns = {c.name for c in db.table(name).columns}
+        if {"uuid", "revision", "body"} <= columns and "owner_uuid" not in columns:
+            out.append(name)
+    return sorted(out)
+
+
+def start_generation(db: Database, ctx: Unlocked, state: rostermod.RosterState) -> int:
+    """Inside the caller's transaction: make the next generation, seal it to every active
+    member with keys, sign the ``rotate`` entry. Returns the new generation number."""
+    generation = state.generation + 1
+    key = Key.generate()
+    for member in state.members.values():
+        if member.disabled or member.box is None:
+            continue
+        db.table("team_keys").insert(
+            {
+                "generation": generation,
+                "account_uuid": member.uuid,
+                "wrap": seal_generation_to(
+                    ctx.line_uuid, member.uuid, member.box, generation, key
+                ),
+            },
+            replace=True,
+        )
+    rostermod.append(
+        db, state, ctx.keys.signer, ctx.account.uuid, "rotate", generation=generation
+    )
+    ctx.keys.ring.add(generation, key)
+    return generation
+
+
+@dataclass
+class ResealProgress:
+    done: int
+    left: int
+    finished: bool
+    stuck: int = 0
+
+
+@dataclass
+class Reseal:
+    """Re-seal older rows to the newest generation, a batch at a time (resumable)."""
+
+    ctx: Unlocked
+    batch: int = 500
+    _cursor: dict[str, int] = field(default_factory=dict)
+    _stuck: int = 0
+    done: int = 0
+
+    def left(self) -> int:
+        """Rows (and earlier versions, and settings) not yet on the newest generation."""
+        newest = self.ctx.keys.team.key_id
+        db = self.ctx.db
+        n = 0
+        for table in team_tables(db):
+            n += _count(db, f"select count(*) as n from [{table}] where {_KEY_ID_SQL} != ?",
+                        [newest])  # fmt: skip
+        tables = team_tables(db)
+        marks = ",".join("?" for _ in tables)
+        if tables:
+            n += _count(
+                db,
+                f"select count(*) as n from revisions where table_name in ({marks}) "
+                f"and {_KEY_ID_SQL} != ?",
+                [*tables, newest],
+            )
+        n += _count(db, f"select count(*) as n from settings where {_KEY_ID_SQL} != ?", [newest])
+        return n
+
+    def step(self) -> ResealProgress:
+        """Re-seal up to ``batch`` rows in one transaction; finish when nothing is left."""
+        self.ctx.check()
+        keys = self.ctx.keys.ring.by_id()
+        newest = self.ctx.keys.team
+        budget = self.batch
+        with writing(self.ctx.db, self.ctx.path) as db:
+            for table in team_tables(db):
+                budget -= self._table(db, table, keys, newest, budget)
+                if budget <= 0:
+                    break
+            if budget > 0:
+                budget -= self._revisions(db, keys, newest, budget)
+            if budget > 0:
+                budget -= self._settings(db, keys, newest)
+        left = self.left() - self._stuck
+        finished = False
+        if left <= 0 and budget > 0:
+            finished = self._finish()
+        elif budget == self.batch:
+            # A whole pass found nothing after the cursors, yet rows are left (written
+            # behind them meanwhile): look from the start again next time.
+            self._cursor.clear()
+            self._stuck = 0
+        return ResealProgress(self.done, max(0, left), finished, self._stuck)
+
+    def run(self, max_steps: int = 1_000_000) -> ResealProgress:
+        """All batches, one after another (for the command line and tests)."""
+        progress = ResealProgress(self.done, self.left(), False)
+        for _ in range(max_steps):
+            progress = self.step()
+            if progress.finished or (progress.left == 0 and progress.stuck):
+                break
+        return progress
+
+    # --- per kind of row ---------------------------------------------------------------------
+
+    def _table(self, db: Database, table: str, keys: dict[bytes, Key], newest: Key,
+               budget: int) -> int:  # fmt: skip
+        after = self._cursor.get(table, 0)
+        rows = list(
+            db.query(
+                f"select rowid, uuid, revision, body from [{table}] where rowid > ? and "
+                f"{_KEY_ID_SQL} != ? order by rowid limit ?",
+                [after, newest.key_id, budget],
+            )
+        )
+        for row in rows:
+            self._cursor[table] = row["rowid"]
+            ctx = SealContext(table, row["uuid"], "record", "", row["revision"])
+            blob = self._one(keys, newest, row["body"], ctx)
+            if blob is not None:
+                db.execute(f"update [{table}] set body = ? where rowid = ?", [blob, row["rowid"]])
+        return len(rows)
+
+    def _revisions(self, db: Database, keys: dict[bytes, Key], newest: Key, budget: int) -> int:
+        tables = team_tables(db)
+        if not tables:
+            return 0
+        marks = ",".join("?" for _ in tables)
+        rows = list(
+            db.query(
+                f"select id, table_name, record_uuid, revision, body from revisions where id > ? "
+                f"and table_name in ({marks}) and {_KEY_ID_SQL} != ? order by id limit ?",
+                [self._cursor.get("revisions", 0), *tables, newest.key_id, budget],
+            )
+        )
+        for row in rows:
+            self._cursor["revisions"] = row["id"]
+            ctx = SealContext(row["table_name"], row["record_uuid"], "record", "", row["revision"])
+            blob = self._one(keys, newest, row["body"], ctx)
+            if blob is not None:
+                db.execute("update revisions set body = ? where id = ?", [blob, row["id"]])
+        return len(rows)
+
+    def _settings(self, db: Database, keys: dict[bytes, Key], newest: Key) -> int:
+        if self._cursor.get("settings"):
+            return 0
+        self._cursor["settings"] = 1
+        rows = list(
+            db.query(f"select key, body from settings where {_KEY_ID_SQL} != ?", [newest.key_id])
+        )
+        for row in rows:
+            ctx = SealContext("settings", row["key"], "value")
+            blob = self._one(keys, newest, row["body"], ctx)
+            if blob is not None:
+                db.execute("update settings set body = ? where key = ?", [blob, row["key"]])
+        return len(rows)
+
+    def _one(self, keys: dict[bytes, Key], newest: Key, blob: bytes, ctx: SealContext
+             ) -> bytes | None:  # fmt: skip
+        key = key_for(keys, blob)
+        try:
+            if key is None:
+                raise Tampered()
+            plain = open_sealed(key, blob, ctx)
+        except Tampered:
+            self._stuck += 1  # damaged, or sealed with a key nobody here holds: left as it is
+            return None
+        self.done += 1
+        return seal(newest, plain, ctx)
+
+    def _finish(self) -> bool:
+        """Nothing needs an older generation: delete their wraps from the file."""
+        if self._stuck:
+            return False
+        newest = self.ctx.keys.ring.newest_generation
+        with writing(self.ctx.db, self.ctx.path) as db:
+            db.execute("delete from team_keys where generation < ?", [newest])
+            db.execute("update accounts set team_key = x'' where team_key != x''")
+        return True
+
+
+def _count(db: Database, sql: str, params: list[object]) -> int:
+    return int(next(db.query(sql, params))["n"])
