@@ -238,6 +238,8 @@ def _literal_atoms(text: str) -> list[str]:
     return atoms
 
 
+# How far an idiom to leave alone may reach beyond the word it protects.
+_IDIOM_REACH = 80
 _SLOT = re.compile("\0(\\d+)\0")
 
 
@@ -248,14 +250,27 @@ def _phrase_paths(phrase: str, sets: Mapping[str, tuple[str, ...]]) -> list[list
     phrase is one piece (its own small prefix tree), so "{be} {so?} bipolar" costs a few
     pieces rather than hundreds of spelled-out forms. A group or set that *starts* the
     phrase is spelled out instead, one path per option, so the tree's first level stays a
-    choice between letters: that is what keeps a scan to about a millisecond.
+    choice between letters: that is what keeps a scan to about a millisecond. Endings
+    inside a word are spelled out too, so the tree, not a folded optional, decides between
+    "epileptic" and "epileptic fits" and the longer one wins.
     """
     phrase = phrase.strip()
-    m = _NOTATION.match(phrase)
-    if m is None:
+    for m in _NOTATION.finditer(phrase):
+        inside_a_word = (m.start() > 0 and phrase[m.start() - 1] != " ") or (
+            m.end() < len(phrase) and phrase[m.end()] != " "
+        )
+        if inside_a_word:  # an ending such as nutter(s): spell it out, it is small
+            options, empty = _slot_options(m, sets)
+            head, tail = phrase[: m.start()], phrase[m.end() :]
+            variants = [head + option + tail for option in options]
+            if empty:
+                variants.append(head + tail)
+            return [path for variant in variants for path in _phrase_paths(variant, sets)]
+    first = _NOTATION.match(phrase)
+    if first is None:
         return [_phrase_atoms(phrase, sets)]
-    options, empty = _slot_options(m, sets)
-    tail = phrase[m.end() :]
+    options, empty = _slot_options(first, sets)
+    tail = phrase[first.end() :]
     variants = [option + tail for option in options]
     if empty and tail.strip():
         variants.append(tail)
@@ -338,7 +353,10 @@ def _trie_pattern(phrases: Iterable[list[str]]) -> str:
         node[_END] = {}
 
     def emit(node: _Trie) -> str:
-        branches = [atom + emit(child) for atom, child in node.items() if atom != _END]
+        # A branch that may match nothing goes last: alternatives are tried in order, and
+        # an empty match first would stop a longer phrase from being found.
+        atoms = sorted((a for a in node if a != _END), key=lambda a: a.endswith(")?"))
+        branches = [atom + emit(node[atom]) for atom in atoms]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -447,12 +465,10 @@ class LanguageLens:
                 for form in expand_phrase(phrase, word_sets):
                     self._claim(form, None, "leave alone")
                 self._phrases += [(path, None) for path in _phrase_paths(phrase, word_sets)]
-        self._pattern: re.Pattern[str] | None = None
-        if self._phrases:
-            trie = _trie_pattern(atoms for atoms, _ in self._phrases)
-            # A zero-width lookahead yields a candidate at every word start, including ones
-            # that overlap an earlier candidate, so the longest can win afterwards.
-            self._pattern = re.compile(rf"(?<!{_WORDISH})(?=({trie})(?!{_WORDISH}))", re.IGNORECASE)
+        # Flags and idioms get a regex each: at one word start a regex reports one match,
+        # and an idiom must be found even where a flagged phrase starts at the same word.
+        self._pattern = _compile([atoms for atoms, owner in self._phrases if owner is not None])
+        self._quiet_pattern = _compile([atoms for atoms, owner in self._phrases if owner is None])
 
     def _claim(self, form: str, entry: LensEntry | None, owner: str) -> None:
         """Record which entry a written form belongs to; two owners is a table error."""
@@ -509,15 +525,18 @@ class LanguageLens:
         if not found:
             return []
 
-        owners = [self._owner(text[start:end]) for start, end in found]
-        quiet = [span for span, owner in zip(found, owners, strict=True) if owner is None]
-        quiet_starts = [s for s, _ in quiet]  # already sorted: matches come in text order
-        quiet_ends = list(itertools.accumulate((e for _, e in quiet), max))
-        candidates = [
-            (start, end, owner)
-            for (start, end), owner in zip(found, owners, strict=True)
-            if owner is not None and not _overlaps_any(quiet_starts, quiet_ends, start, end)
-        ]
+        candidates: list[tuple[int, int, LensEntry]] = []
+        for start, end in found:
+            owner = self._owner(text[start:end])
+            if owner is not None:  # None only if a flag form is also an idiom: never
+                candidates.append((start, end, owner))
+        if self._quiet_pattern is not None and candidates:
+            quiet = self._quiet_spans(text, candidates)
+            quiet_starts = [s for s, _ in quiet]  # sorted: matches come in text order
+            quiet_ends = list(itertools.accumulate((e for _, e in quiet), max))
+            candidates = [
+                c for c in candidates if not _overlaps_any(quiet_starts, quiet_ends, c[0], c[1])
+            ]
         quoted = _quoted_spans(text) if candidates else []
         if quoted:
             quote_starts = [s for s, _ in quoted]
@@ -555,6 +574,24 @@ class LanguageLens:
             )
         return hits
 
+    def _quiet_spans(
+        self, text: str, near: list[tuple[int, int, LensEntry]]
+    ) -> list[tuple[int, int]]:
+        """Idioms to leave alone, looked for only around the flagged candidates (an idiom
+        is never longer than a line), so a long note with one flag stays quick."""
+        assert self._quiet_pattern is not None
+        spans: list[tuple[int, int]] = []
+        searched_to = 0
+        for start, end, _ in near:
+            lo = max(searched_to, start - _IDIOM_REACH)
+            hi = end + _IDIOM_REACH
+            while hi < len(text) and not text[hi].isspace():
+                hi += 1  # never cut a word in two: the cut would look like a word's end
+            if lo < hi:
+                spans += [m.span(1) for m in self._quiet_pattern.finditer(text, lo, hi)]
+            searched_to = max(searched_to, hi)
+        return sorted(set(spans))
+
     def _owner(self, written: str) -> LensEntry | None:
         """The entry a matched piece of text belongs to, or None for an idiom left alone.
 
@@ -569,6 +606,16 @@ class LanguageLens:
             if re.fullmatch("".join(atoms), written, re.IGNORECASE):
                 return owner
         raise AssertionError(f"lens matched {written!r} but no phrase fits it")  # pragma: no cover
+
+
+def _compile(paths: list[list[str]]) -> re.Pattern[str] | None:
+    """One case-insensitive regex finding any of the paths as whole words, or None."""
+    if not paths:
+        return None
+    trie = _trie_pattern(paths)
+    # A zero-width lookahead yields a candidate at every word start, including ones that
+    # overlap an earlier candidate, so the longest can win afterwards.
+    return re.compile(rf"(?<!{_WORDISH})(?=({trie})(?!{_WORDISH}))", re.IGNORECASE)
 
 
 @functools.cache
