@@ -23,7 +23,8 @@ How a table phrase is written, and why:
   bipolar" come from one line. A set member may not hold groups or sets itself; one level
   is enough and keeps the table readable.
 * A space between words matches any run of whitespace (notes get wrapped and pasted) or a
-  hyphen; a hyphen inside a word matches a hyphen, a space or nothing. So ``self-harmer``
+  hyphen; a hyphen inside a word matches a hyphen (a line break may follow it), a space or
+  nothing. So ``self-harmer``
   also finds "self harmer" and "selfharmer", and ``attention seeking`` finds
   "attention-seeking". Either apostrophe style matches.
 
@@ -88,7 +89,7 @@ _HYPHEN_CLASS = r"\-‐‑"  # the same, for inside [...]
 # A word character or a hyphen: what may not sit directly before or after a match.
 _WORDISH = rf"[\w{_HYPHEN_CLASS}]"
 # Between two words of a phrase: whitespace (wrapped, pasted) or a hyphen.
-_WORD_GAP = rf"(?:[{_HYPHEN_CLASS}]|\s+)"
+_WORD_GAP = rf"(?:[{_HYPHEN_CLASS}]\s*|\s+)"
 # A hyphen written inside a table word: a hyphen, a space or nothing at all.
 _HYPHEN_GAP = _WORD_GAP + "?"
 # What is dropped to compare a written phrase with a table form: case, spacing, hyphens and
