@@ -7,16 +7,35 @@ The lens points at words worth a second look and offers alternatives. It only ev
 *suggests*: it never blocks saving, never rewrites text, and a worker is free to ignore it.
 
 The word list is data, not code (``warmline/data/language_table.json``), so it can be
-reviewed and changed by people who are not programmers.
+reviewed and changed by people who are not programmers. Each entry names the published
+guides it rests on (the table's ``sources``); the suggestions and explanations are our own
+words. The table also lists phrases to *leave alone*: everyday idioms that contain a
+flagged word but label nobody ("mad at", "crazy busy", "mental health"), each group with
+the reason it is left alone.
+
+How a table phrase is written, and why:
+
+* ``(s)`` after a word makes the ending optional and ``(e|es|ed|ing)`` offers one of
+  several, so ``nutter(s)`` or ``decompensat(e|es|ed|ing)`` covers the forms people write
+  without a long list to keep in step; ``(a|)`` makes a whole word optional.
+* ``{be}`` stands for every word in the table's named set ``be`` (is, was, she's, …) and
+  ``{so?}`` for any word of the set ``so`` or none, so "she's bipolar" and "was so
+  bipolar" come from one line. A set member may not hold groups or sets itself; one level
+  is enough and keeps the table readable.
+* A space between words matches any run of whitespace (notes get wrapped and pasted) or a
+  hyphen; a hyphen inside a word matches a hyphen (a line break may follow it), a space or
+  nothing. So ``self-harmer``
+  also finds "self harmer" and "selfharmer", and ``attention seeking`` finds
+  "attention-seeking". Either apostrophe style matches.
 
 Matching rules, and why:
 
-* Case-insensitive, whole words only. A hyphen counts as part of a word, so ``clean`` does
-  not fire inside ``clean-up`` or ``cleaner`` (fewer false alarms); hyphenated phrases such
-  as ``non-compliant`` are listed explicitly in the table.
-* Words in a multi-word phrase may be separated by any run of whitespace, including line
-  breaks, because notes get wrapped and pasted.
-* On overlap the longest match wins, so "is a schizophrenic" is one suggestion, not two.
+* Case-insensitive, whole words only. A hyphen counts as part of a word, so ``psycho``
+  does not fire inside ``psycho-social`` and ``clean`` not inside ``clean-shaven``.
+* A *leave-alone* phrase silences any flagged phrase it overlaps: "she's mad at him" is
+  about anger, so "mad at" keeps "she's mad" quiet. Where a flagged and a leave-alone
+  phrase start at the same word, the longer one is what is found.
+* On overlap the longest flagged match wins, so "is a schizophrenic" is one suggestion.
 * Text inside quotation marks is the caller's own words, and recording someone's words as
   they said them is exactly what peer notes should do, so it is never flagged. Recognised:
   straight double quotes "…", curly double quotes “…” and curly single quotes ‘…’. Straight
@@ -27,32 +46,55 @@ Matching rules, and why:
   The same end-of-word rule decides whether ’ closes a ‘…’ quote, so "don’t" inside a quote
   does not end it. Quotes never run across a paragraph break (a blank line): a quote left
   open covers the rest of its paragraph only, so one stray mark cannot silence a whole note.
-* Some entries (``clean``, ``dirty``, ``patient``) have everyday senses too and will
-  sometimes fire wrongly; their explanation says so, and because the lens never blocks
-  anything a false alarm costs a glance, not a rewrite.
+* Words with an everyday sense (``clean``, ``patient``, ``mad``, ``mental``) are only
+  flagged in the shapes that label a person ("been clean for", "a patient", "she's
+  mental"), never on their own; the lens would rather miss a rare case than nag on
+  ordinary sentences, because a lens that cries wolf gets ignored.
 
-The whole table compiles into one regular expression so a scan of a few kilobytes takes
-well under a few milliseconds and can run on every keystroke.
+The whole table, written forms expanded, compiles into one regular expression factored by
+shared prefixes, so a 2,000-word note scans in about a millisecond and the editor can
+rescan after every pause in typing.
 """
 
 from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, TypeAlias
 
-__all__ = ["LanguageLens", "LensEntry", "LensHit", "load_entries", "suggestion_text"]
+__all__ = [
+    "LanguageLens",
+    "LeaveAlone",
+    "LensEntry",
+    "LensHit",
+    "LensTable",
+    "expand_phrase",
+    "load_entries",
+    "load_table",
+    "suggestion_text",
+    "table_from_json",
+]
 
 _DATA_PACKAGE = "warmline.data"
 _TABLE_FILE = "language_table.json"
 
+_HYPHENS = "-‐‑"  # hyphen-minus, hyphen, non-breaking hyphen
+_HYPHEN_CLASS = r"\-‐‑"  # the same, for inside [...]
 # A word character or a hyphen: what may not sit directly before or after a match.
-_WORDISH = r"[\w-]"
+_WORDISH = rf"[\w{_HYPHEN_CLASS}]"
+# Between two words of a phrase: whitespace (wrapped, pasted) or a hyphen.
+_WORD_GAP = rf"(?:[{_HYPHEN_CLASS}]\s*|\s+)"
+# A hyphen written inside a table word: a hyphen, a space or nothing at all.
+_HYPHEN_GAP = _WORD_GAP + "?"
+# What is dropped to compare a written phrase with a table form: case, spacing, hyphens and
+# the apostrophe style all vary freely between the two.
+_KEY_DROP = re.compile(rf"[\s{_HYPHEN_CLASS}]+")
 # A blank line (possibly holding spaces) separates paragraphs; quotes never cross one.
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 _QUOTE_CHAR = re.compile("[\"'“”‘’]")
@@ -62,16 +104,23 @@ _DOUBLE_CLOSE = re.compile('["”]')
 # before it, no word character after it (so the ’ in don’t never does).
 _STRAIGHT_OPENER = re.compile(r"(?<!\w)'(?=\w)")
 _SINGLE_CLOSER = re.compile(r"(?<!\s)['’](?!\w)")
+# The table's shorthand: {set} or (a|b|…).
+_NOTATION = re.compile(r"\{([a-z_]+)(\?)?\}|\(([^(){}]*)\)")
 
 
 @dataclass(frozen=True)
 class LensEntry:
-    """One row of the table: phrases worth a second look, what to consider, and why."""
+    """One row of the table: phrases worth a second look, what to consider, and why.
+
+    ``phrases`` are written in the table's shorthand (see the module docstring); the lens
+    expands them. ``sources`` are keys into the table's list of published guides.
+    """
 
     id: str
     phrases: tuple[str, ...]
     consider: tuple[str, ...]
     why: str
+    sources: tuple[str, ...] = ()
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> LensEntry:
@@ -88,7 +137,27 @@ class LensEntry:
         why = data.get("why")
         if not isinstance(why, str) or not why.strip():
             raise ValueError(f"language table entry {entry_id!r} has no 'why'")
-        return cls(id=entry_id, phrases=phrases, consider=consider, why=why)
+        sources = data.get("sources")
+        source_keys = () if sources is None else _string_tuple(sources, f"{entry_id}.sources")
+        return cls(id=entry_id, phrases=phrases, consider=consider, why=why, sources=source_keys)
+
+
+@dataclass(frozen=True)
+class LeaveAlone:
+    """Everyday phrases that contain a flagged word but label nobody, and why they are fine."""
+
+    phrases: tuple[str, ...]
+    why: str
+
+
+@dataclass(frozen=True)
+class LensTable:
+    """The whole packaged table: entries, idioms to leave alone, word sets and sources."""
+
+    entries: tuple[LensEntry, ...]
+    leave_alone: tuple[LeaveAlone, ...] = ()
+    sets: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    sources: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -112,26 +181,157 @@ def _string_tuple(value: object, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _normalise(phrase: str) -> str:
-    """Canonical form of a phrase, used only to catch duplicates across entries."""
-    return " ".join(phrase.lower().replace("’", "'").split())
+def expand_phrase(phrase: str, sets: Mapping[str, Iterable[str]] | None = None) -> list[str]:
+    """Every written form a table phrase stands for, lower-case, single-spaced, in order.
+
+    ``nutter(s)`` gives nutter, nutters; ``{be} (so|) ocd`` gives "is so ocd", "is ocd", …
+    """
+    sets = sets or {}
+    pieces: list[list[str]] = []
+    pos = 0
+    for m in _NOTATION.finditer(phrase):
+        pieces.append([phrase[pos : m.start()]])
+        name, optional, group = m.groups()
+        if name is not None:
+            if name not in sets:
+                raise ValueError(f"language table: {phrase!r} uses an unknown set {{{name}}}")
+            pieces.append([*sets[name], ""] if optional else list(sets[name]))
+        else:
+            options = group.split("|")
+            pieces.append([*options, ""] if len(options) == 1 else options)
+        pos = m.end()
+    pieces.append([phrase[pos:]])
+    forms: dict[str, None] = {}
+    for combo in itertools.product(*pieces):
+        form = " ".join("".join(combo).lower().split())
+        if any(ch in form for ch in "(){}|"):
+            raise ValueError(f"language table: cannot read the shorthand in {phrase!r}")
+        if form:
+            forms[form] = None
+    if not forms:
+        raise ValueError(f"language table: {phrase!r} stands for no words at all")
+    return list(forms)
 
 
-def _phrase_pattern(phrase: str) -> str:
-    """Regex for one phrase: any whitespace run between words, either apostrophe style."""
-    words = []
-    for word in phrase.split():
-        words.append("['’]".join(re.escape(part) for part in word.split("'")))
-    return r"\s+".join(words)
+def _key(text: str) -> str:
+    """How a written phrase is compared with table forms: case, spacing, hyphens and
+    apostrophe style are all free, so "Self Harmer" and "self-harmer" meet."""
+    return _KEY_DROP.sub("", text.lower().replace("’", "'"))
 
 
-def _phrase_atoms(phrase: str) -> list[str]:
-    """A phrase as regex pieces, one per character, with whitespace and apostrophes loosened."""
+@functools.cache
+def _char_atom(ch: str) -> str:
+    """One written character as regex: apostrophes in either style, hyphens loosened."""
+    if ch in "'’":
+        return "['’]"
+    if ch in _HYPHENS:
+        return _HYPHEN_GAP
+    return re.escape(ch)
+
+
+def _literal_atoms(text: str) -> list[str]:
+    """A plain stretch of words (a group or set member) as regex pieces, gaps loosened."""
     atoms: list[str] = []
-    for k, word in enumerate(phrase.lower().split()):
+    for k, word in enumerate(text.lower().split()):
         if k:
-            atoms.append(r"\s+")
-        atoms.extend("['’]" if ch in "'’" else re.escape(ch) for ch in word)
+            atoms.append(_WORD_GAP)
+        atoms.extend(map(_char_atom, word))
+    return atoms
+
+
+# How far an idiom to leave alone may reach beyond the word it protects.
+_IDIOM_REACH = 80
+_SLOT = re.compile("\0(\\d+)\0")
+
+
+def _phrase_paths(phrase: str, sets: Mapping[str, tuple[str, ...]]) -> list[list[str]]:
+    """A table phrase as one or more lists of regex pieces for the prefix tree.
+
+    Letters are one piece each so phrases share prefixes. A group or set later in the
+    phrase is one piece (its own small prefix tree), so "{be} {so?} bipolar" costs a few
+    pieces rather than hundreds of spelled-out forms. A group or set that *starts* the
+    phrase is spelled out instead, one path per option, so the tree's first level stays a
+    choice between letters: that is what keeps a scan to about a millisecond. Endings
+    inside a word are spelled out too, so the tree, not a folded optional, decides between
+    "epileptic" and "epileptic fits" and the longer one wins.
+    """
+    phrase = phrase.strip()
+    for m in _NOTATION.finditer(phrase):
+        inside_a_word = (m.start() > 0 and phrase[m.start() - 1] != " ") or (
+            m.end() < len(phrase) and phrase[m.end()] != " "
+        )
+        if inside_a_word:  # an ending such as nutter(s): spell it out, it is small
+            options, empty = _slot_options(m, sets)
+            head, tail = phrase[: m.start()], phrase[m.end() :]
+            variants = [head + option + tail for option in options]
+            if empty:
+                variants.append(head + tail)
+            return [path for variant in variants for path in _phrase_paths(variant, sets)]
+    first = _NOTATION.match(phrase)
+    if first is None:
+        return [_phrase_atoms(phrase, sets)]
+    options, empty = _slot_options(first, sets)
+    tail = phrase[first.end() :]
+    variants = [option + tail for option in options]
+    if empty and tail.strip():
+        variants.append(tail)
+    return [path for variant in variants for path in _phrase_paths(variant, sets)]
+
+
+def _slot_options(m: re.Match[str], sets: Mapping[str, tuple[str, ...]]) -> tuple[list[str], bool]:
+    """The options a matched {set}, {set?} or (a|b|) stands for, and whether it may be empty."""
+    name, optional, group = m.groups()
+    if name is not None:
+        return list(sets[name]), bool(optional)
+    parts = group.split("|")
+    options = [o for o in parts if o.strip()]
+    return options, len(parts) == 1 or len(options) < len(parts)
+
+
+@functools.cache
+def _alternation(options: tuple[str, ...]) -> str:
+    """Any one of the options, as a small prefix tree (a set is used by many phrases)."""
+    return "(?:" + _trie_pattern(_literal_atoms(o) for o in options) + ")"
+
+
+def _phrase_atoms(phrase: str, sets: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """A table phrase as regex pieces, its groups and sets folded into small alternations.
+
+    A whole word that may be left out takes its gap with it, so "(a|) psycho" matches
+    "psycho" without a stray space.
+    """
+    slots: list[tuple[list[str], bool]] = []
+
+    def hold(m: re.Match[str]) -> str:
+        slots.append(_slot_options(m, sets))
+        return f"\0{len(slots) - 1}\0"
+
+    def alternation(index: int) -> tuple[str, bool]:
+        options, empty = slots[index]
+        return _alternation(tuple(options)), empty
+
+    atoms: list[str] = []
+    leading = True  # no word emitted yet that the next one must be separated from
+    for word in _NOTATION.sub(hold, phrase.lower()).split():
+        whole = _SLOT.fullmatch(word)
+        if whole:
+            body, optional = alternation(int(whole.group(1)))
+            if optional:
+                atoms.append(f"(?:{body}{_WORD_GAP})?" if leading else f"(?:{_WORD_GAP}{body})?")
+                continue
+            if not leading:
+                atoms.append(_WORD_GAP)
+            atoms.append(body)
+        else:
+            if not leading:
+                atoms.append(_WORD_GAP)
+            for k, part in enumerate(_SLOT.split(word)):
+                if k % 2:
+                    body, optional = alternation(int(part))
+                    atoms.append(body + "?" if optional else body)
+                else:
+                    atoms.extend(map(_char_atom, part))
+        leading = False
     return atoms
 
 
@@ -139,22 +339,25 @@ _Trie: TypeAlias = dict[str, "_Trie"]
 _END = ""  # trie key marking that a phrase ends here; no atom is empty
 
 
-def _trie_pattern(phrases: Iterable[str]) -> str:
-    """One regex matching any of the phrases, factored by shared prefixes.
+def _trie_pattern(phrases: Iterable[list[str]]) -> str:
+    """One regex matching any of the phrases (given as atoms), factored by shared prefixes.
 
     Where a phrase ends but longer ones continue, the continuation is a greedy optional
     group, so the engine prefers the longest phrase and backtracks to a shorter one only
     if the longer one does not end on a word boundary.
     """
     root: _Trie = {}
-    for phrase in phrases:
+    for atoms in phrases:
         node = root
-        for atom in _phrase_atoms(phrase):
+        for atom in atoms:
             node = node.setdefault(atom, {})
         node[_END] = {}
 
     def emit(node: _Trie) -> str:
-        branches = [atom + emit(child) for atom, child in node.items() if atom != _END]
+        # A branch that may match nothing goes last: alternatives are tried in order, and
+        # an empty match first would stop a longer phrase from being found.
+        atoms = sorted((a for a in node if a != _END), key=lambda a: a.endswith(")?"))
+        branches = [atom + emit(node[atom]) for atom in atoms]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -163,58 +366,128 @@ def _trie_pattern(phrases: Iterable[str]) -> str:
     return emit(root)
 
 
-def entries_from_json(raw: str) -> tuple[LensEntry, ...]:
-    """Parse the table's JSON text (a list of entry objects)."""
+def table_from_json(raw: str) -> LensTable:
+    """Parse the table's JSON text and check that every source and set it names exists.
+
+    A bare JSON list of entries (the table's first shape) is still accepted.
+    """
     data = json.loads(raw)
-    if not isinstance(data, list):
-        raise ValueError("language table must be a JSON list of entries")
+    if isinstance(data, list):
+        data = {"entries": data}
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        raise ValueError("language table must be a JSON object with a list of entries")
     entries = []
-    for item in data:
+    for item in data["entries"]:
         if not isinstance(item, dict):
             raise ValueError(f"language table entry is not an object: {item!r}")
         entries.append(LensEntry.from_mapping(item))
-    return tuple(entries)
+    sources = data.get("sources", {})
+    if not isinstance(sources, dict) or not all(isinstance(v, str) for v in sources.values()):
+        raise ValueError("language table: sources must map a short key to a citation")
+    for entry in entries:
+        unknown = [key for key in entry.sources if key not in sources]
+        if unknown:
+            raise ValueError(f"language table: {entry.id!r} cites unknown sources {unknown}")
+    sets = {
+        name: _string_tuple(members, f"sets.{name}")
+        for name, members in data.get("sets", {}).items()
+    }
+    for name, members in sets.items():
+        if any(ch in member for member in members for ch in "(){}|"):
+            raise ValueError(f"language table: set {name!r} may hold plain words only")
+    leave_alone = []
+    for k, group in enumerate(data.get("leave_alone", [])):
+        phrases = _string_tuple(group.get("phrases"), f"leave_alone[{k}].phrases")
+        why = group.get("why")
+        if not isinstance(why, str) or not why.strip():
+            raise ValueError(f"language table: leave_alone[{k}] needs a 'why'")
+        leave_alone.append(LeaveAlone(phrases, why))
+    return LensTable(tuple(entries), tuple(leave_alone), sets, sources)
+
+
+def entries_from_json(raw: str) -> tuple[LensEntry, ...]:
+    """Parse the table's JSON text, keeping only the entries."""
+    return table_from_json(raw).entries
+
+
+def load_table() -> LensTable:
+    """Read the packaged table through importlib.resources so it works from a wheel too."""
+    raw = resources.files(_DATA_PACKAGE).joinpath(_TABLE_FILE).read_text(encoding="utf-8")
+    return table_from_json(raw)
 
 
 def load_entries() -> tuple[LensEntry, ...]:
-    """Read the packaged table through importlib.resources so it works from a wheel too."""
-    raw = resources.files(_DATA_PACKAGE).joinpath(_TABLE_FILE).read_text(encoding="utf-8")
-    return entries_from_json(raw)
+    """The packaged table's entries."""
+    return load_table().entries
 
 
 class LanguageLens:
     """Finds table phrases in free text, outside quotation marks, and explains each one."""
 
-    def __init__(self, entries: Iterable[LensEntry | Mapping[str, Any]]) -> None:
-        """Compile every phrase of every entry into one regular expression.
+    def __init__(
+        self,
+        entries: Iterable[LensEntry | Mapping[str, Any]],
+        *,
+        leave_alone: Iterable[LeaveAlone] = (),
+        sets: Mapping[str, Iterable[str]] | None = None,
+    ) -> None:
+        """Compile every phrase into one regex, and index its written forms.
 
         The phrases are merged into a prefix tree first, so at each word start the regex
-        engine checks a couple of dozen first letters instead of trying every phrase in
-        turn; that keeps a 5 KB scan to about a millisecond.
+        engine checks a few dozen first letters instead of trying every phrase in turn;
+        that keeps a 2,000-word note to about a millisecond. The shorthand stays folded
+        inside the regex (a set is one alternation), which keeps building it quick; the
+        spelled-out forms only go into a dictionary that says which entry a match
+        belongs to, and that catches a form claimed by two entries.
         """
         self._entries: tuple[LensEntry, ...] = tuple(
             e if isinstance(e, LensEntry) else LensEntry.from_mapping(e) for e in entries
         )
-        self._by_phrase: dict[str, LensEntry] = {}
+        self._leave_alone = tuple(leave_alone)
+        word_sets = {name: tuple(members) for name, members in (sets or {}).items()}
+        self._forms: dict[str, tuple[str, ...]] = {}
+        # key -> the entry it belongs to, or None for a phrase to leave alone
+        self._by_key: dict[str, LensEntry | None] = {}
+        self._phrases: list[tuple[list[str], LensEntry | None]] = []
         seen_ids: set[str] = set()
         for entry in self._entries:
             if entry.id in seen_ids:
                 raise ValueError(f"language table: duplicate entry id {entry.id!r}")
             seen_ids.add(entry.id)
-            for phrase in entry.phrases:
-                key = _normalise(phrase)
-                if key in self._by_phrase:
-                    raise ValueError(
-                        f"language table: phrase {phrase!r} appears in both "
-                        f"{self._by_phrase[key].id!r} and {entry.id!r}"
-                    )
-                self._by_phrase[key] = entry
-        self._pattern: re.Pattern[str] | None = None
-        if self._by_phrase:
-            trie = _trie_pattern(self._by_phrase)
-            # A zero-width lookahead yields a candidate at every word start, including ones
-            # that overlap an earlier candidate, so the longest can win afterwards.
-            self._pattern = re.compile(rf"(?<!{_WORDISH})(?=({trie})(?!{_WORDISH}))", re.IGNORECASE)
+            forms = [f for phrase in entry.phrases for f in expand_phrase(phrase, word_sets)]
+            self._forms[entry.id] = tuple(dict.fromkeys(forms))
+            for form in forms:
+                self._claim(form, entry, entry.id)
+            self._phrases += [
+                (path, entry) for p in entry.phrases for path in _phrase_paths(p, word_sets)
+            ]
+        for group in self._leave_alone:
+            for phrase in group.phrases:
+                for form in expand_phrase(phrase, word_sets):
+                    self._claim(form, None, "leave alone")
+                self._phrases += [(path, None) for path in _phrase_paths(phrase, word_sets)]
+        # Flags and idioms get a regex each: at one word start a regex reports one match,
+        # and an idiom must be found even where a flagged phrase starts at the same word.
+        self._pattern = _compile([atoms for atoms, owner in self._phrases if owner is not None])
+        self._quiet_pattern = _compile([atoms for atoms, owner in self._phrases if owner is None])
+
+    def _claim(self, form: str, entry: LensEntry | None, owner: str) -> None:
+        """Record which entry a written form belongs to; two owners is a table error."""
+        key = _key(form)
+        if key in self._by_key:
+            earlier = self._by_key[key]
+            if earlier is entry:
+                return
+            earlier_owner = earlier.id if earlier is not None else "leave alone"
+            raise ValueError(
+                f"language table: phrase {form!r} appears in both {earlier_owner!r} and {owner!r}"
+            )
+        self._by_key[key] = entry
+
+    @classmethod
+    def from_table(cls, table: LensTable) -> LanguageLens:
+        """A lens for a whole table, idioms to leave alone and word sets included."""
+        return cls(table.entries, leave_alone=table.leave_alone, sets=table.sets)
 
     @classmethod
     def default(cls) -> LanguageLens:
@@ -225,26 +498,47 @@ class LanguageLens:
         """
         if cls is LanguageLens:
             return _default_lens()
-        return cls(load_entries())
+        return cls.from_table(load_table())
 
     @property
     def entries(self) -> tuple[LensEntry, ...]:
         """The table this lens was built from, for screens that list it."""
         return self._entries
 
+    @property
+    def leave_alone(self) -> tuple[LeaveAlone, ...]:
+        """The idioms this lens deliberately leaves alone."""
+        return self._leave_alone
+
+    def forms(self, entry_id: str) -> tuple[str, ...]:
+        """Every written form an entry's phrases stand for (lower-case, single-spaced)."""
+        return self._forms[entry_id]
+
     def scan(self, text: str) -> list[LensHit]:
         """Every phrase worth a second look in ``text``, sorted by position.
 
-        Hits never overlap, never fall inside quotation marks, and always satisfy
-        ``text[hit.start:hit.end] == hit.phrase``.
+        Hits never overlap, never fall inside quotation marks or on an idiom left alone,
+        and always satisfy ``text[hit.start:hit.end] == hit.phrase``.
         """
         if self._pattern is None or not text:
             return []
-        candidates = [match.span(1) for match in self._pattern.finditer(text)]
-        if not candidates:
+        found = [match.span(1) for match in self._pattern.finditer(text)]
+        if not found:
             return []
 
-        quoted = _quoted_spans(text)
+        candidates: list[tuple[int, int, LensEntry]] = []
+        for start, end in found:
+            owner = self._owner(text[start:end])
+            if owner is not None:  # None only if a flag form is also an idiom: never
+                candidates.append((start, end, owner))
+        if self._quiet_pattern is not None and candidates:
+            quiet = self._quiet_spans(text, candidates)
+            quiet_starts = [s for s, _ in quiet]  # sorted: matches come in text order
+            quiet_ends = list(itertools.accumulate((e for _, e in quiet), max))
+            candidates = [
+                c for c in candidates if not _overlaps_any(quiet_starts, quiet_ends, c[0], c[1])
+            ]
+        quoted = _quoted_spans(text) if candidates else []
         if quoted:
             quote_starts = [s for s, _ in quoted]
             quote_ends = [e for _, e in quoted]
@@ -255,18 +549,20 @@ class LanguageLens:
         # Longest wins; on a tie the earlier one. Accepted spans are kept sorted and
         # disjoint, so one bisect finds the only neighbours that could clash.
         candidates.sort(key=lambda c: (c[0] - c[1], c[0]))
+        kept: dict[int, tuple[int, LensEntry]] = {}
         kept_starts: list[int] = []
         kept_ends: list[int] = []
-        for start, end in candidates:
+        for start, end, entry in candidates:
             if _overlaps(kept_starts, kept_ends, start, end):
                 continue
             at = bisect.bisect_left(kept_starts, start)
             kept_starts.insert(at, start)
             kept_ends.insert(at, end)
+            kept[start] = (end, entry)
 
         hits = []
-        for start, end in zip(kept_starts, kept_ends, strict=True):
-            entry = self._entry_for(text[start:end])
+        for start in kept_starts:
+            end, entry = kept[start]
             hits.append(
                 LensHit(
                     start=start,
@@ -279,25 +575,60 @@ class LanguageLens:
             )
         return hits
 
-    def _entry_for(self, written: str) -> LensEntry:
-        """The entry a matched piece of text belongs to.
+    def _quiet_spans(
+        self, text: str, near: list[tuple[int, int, LensEntry]]
+    ) -> list[tuple[int, int]]:
+        """Idioms to leave alone, looked for only around the flagged candidates (an idiom
+        is never longer than a line), so a long note with one flag stays quick."""
+        assert self._quiet_pattern is not None
+        spans: list[tuple[int, int]] = []
+        searched_to = 0
+        for start, end, _ in near:
+            lo = max(searched_to, start - _IDIOM_REACH)
+            hi = end + _IDIOM_REACH
+            while hi < len(text) and not text[hi].isspace():
+                hi += 1  # never cut a word in two: the cut would look like a word's end
+            if lo < hi:
+                spans += [m.span(1) for m in self._quiet_pattern.finditer(text, lo, hi)]
+            searched_to = max(searched_to, hi)
+        return sorted(set(spans))
 
-        Normally a dictionary lookup on the normalised text. Case-insensitive matching
-        follows Unicode case folding, which ``str.lower`` does not always mirror (the long
-        s, the Kelvin sign), so fall back to matching each phrase in turn.
+    def _owner(self, written: str) -> LensEntry | None:
+        """The entry a matched piece of text belongs to, or None for an idiom left alone.
+
+        Normally a dictionary lookup. Case-insensitive matching follows Unicode case
+        folding, which ``str.lower`` does not always mirror (the long s, the Kelvin sign),
+        so fall back to matching each phrase in turn.
         """
-        entry = self._by_phrase.get(_normalise(written))
-        if entry is not None:
-            return entry
-        for phrase, candidate in self._by_phrase.items():
-            if re.fullmatch(_phrase_pattern(phrase), written, re.IGNORECASE):
-                return candidate
+        key = _key(written)
+        if key in self._by_key:
+            return self._by_key[key]
+        for atoms, owner in self._phrases:
+            if re.fullmatch("".join(atoms), written, re.IGNORECASE):
+                return owner
         raise AssertionError(f"lens matched {written!r} but no phrase fits it")  # pragma: no cover
+
+
+def _compile(paths: list[list[str]]) -> re.Pattern[str] | None:
+    """One case-insensitive regex finding any of the paths as whole words, or None."""
+    if not paths:
+        return None
+    trie = _trie_pattern(paths)
+    # A zero-width lookahead yields a candidate at every word start, including ones that
+    # overlap an earlier candidate, so the longest can win afterwards.
+    return re.compile(rf"(?<!{_WORDISH})(?=({trie})(?!{_WORDISH}))", re.IGNORECASE)
 
 
 @functools.cache
 def _default_lens() -> LanguageLens:
-    return LanguageLens(load_entries())
+    return LanguageLens.from_table(load_table())
+
+
+def _overlaps_any(starts: list[int], running_max_ends: list[int], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps any span, given spans sorted by start that may overlap
+    each other (``running_max_ends[i]`` is the furthest end among the first i + 1)."""
+    i = bisect.bisect_left(starts, end)
+    return i > 0 and running_max_ends[i - 1] > start
 
 
 def _overlaps(starts: list[int], ends: list[int], start: int, end: int) -> bool:

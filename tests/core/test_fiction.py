@@ -8,10 +8,13 @@ lens, conversation notes are about a kilobyte, evenings are busiest, regulars ma
 
 from __future__ import annotations
 
+import json
 import statistics
+import string
 import time
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -127,16 +130,65 @@ def test_every_generated_text_passes_the_language_lens(
 def test_every_sentence_template_passes_the_lens() -> None:
     """Check the raw material too, so a rare template cannot slip past the sample above."""
     lens = LanguageLens.default()
-    pools: list[str] = []
-    for value in vars(fiction).values():
-        if isinstance(value, tuple) and value and all(isinstance(v, str) for v in value):
-            pools += value
-    for options in fiction.FILLERS.values():
-        pools += options
-    for bank in fiction.TOPIC_BANKS.values():
-        pools += [*bank.situations, *bank.quotes, *bank.wants, bank.event, *bank.resources]
+    pools = fiction.writing().all_sentences()
     assert len(pools) > 300
     assert [t for t in pools if lens.scan(t)] == []
+
+
+# --- the material file ----------------------------------------------------------------------
+
+SLOTS_ALWAYS_SET = {"N", "n", "p", "clock", "event", "want", "quote"}
+
+
+def test_material_is_packaged_json_beside_the_language_table() -> None:
+    raw = resources.files("warmline.data").joinpath("fiction.json").read_text("utf-8")
+    data = json.loads(raw)
+    assert {"aliases", "fillers", "templates", "topics"} <= set(data)
+    material = fiction.writing()
+    assert material is fiction.writing()  # read once
+    assert set(ips.default_topics()) <= set(material.topics)
+    assert all(bank.weight > 0 for bank in material.topics.values())
+    assert set(material.clock_words) == {*range(10, 24), 0, 1}
+
+
+def test_every_template_slot_can_be_filled() -> None:
+    """A typo such as {smaltalk} in the data file would only fail on the rare call that
+    draws that sentence; catch it here instead."""
+    material = fiction.writing()
+    known = SLOTS_ALWAYS_SET | set(material.fillers)
+    used: set[str] = set()
+    for text in material.all_sentences():
+        used |= {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    assert used - known == set()
+    assert {"smalltalk", "touchy", "N", "n", "p"} <= used
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        (("templates", "hang_up"), [], "hang_up must be a non-empty list"),
+        (("templates", "hang_up"), ["ok", " "], "only non-empty strings"),
+        (("fillers", "smalltalk"), "the rain", "fillers.smalltalk"),
+        (("topics", "Money", "quotes"), [], "Money.quotes"),
+    ],
+)
+def test_malformed_material_is_rejected(path: tuple[str, ...], value: object, message: str) -> None:
+    raw = resources.files("warmline.data").joinpath("fiction.json").read_text("utf-8")
+    data = json.loads(raw)
+    node = data
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    with pytest.raises(ValueError, match=message):
+        fiction.writing_from_json(json.dumps(data))
+
+
+def test_missing_or_unknown_template_pool_is_rejected() -> None:
+    raw = resources.files("warmline.data").joinpath("fiction.json").read_text("utf-8")
+    data = json.loads(raw)
+    data["templates"]["hang_ups"] = data["templates"].pop("hang_up")
+    with pytest.raises(ValueError, match="hang_up"):
+        fiction.writing_from_json(json.dumps(data))
 
 
 # --- shape ----------------------------------------------------------------------------------

@@ -106,7 +106,8 @@ def test_desktop_entry_passes_freedesktop_validator() -> None:
 @pytest.mark.parametrize(
     ("package", "filename"),
     [("resources", "style.qss"), ("resources", "warmline.desktop"),
-     ("resources.icons", "warmline.svg")],
+     ("resources.icons", "warmline.svg"), ("warmline.data", "language_table.json"),
+     ("warmline.data", "fiction.json"), ("warmline.data", "ips.json")],
 )  # fmt: skip
 def test_resources_are_declared_as_package_data(package: str, filename: str) -> None:
     tool = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]
