@@ -314,6 +314,8 @@ class Vault:
         """Give an account from before key generations its key pairs, and move the team key
         it held into generation 1, sealed to its new X25519 key."""
         uuid = row["uuid"]
+        if not row["team_key"]:  # its generation was replaced and cleared before it came back
+            raise rostermod.NeedsReset()
         team = unwrap_key(user, row["team_key"], team_key_ctx(uuid))
         box, signer = KeyPair.generate("box"), KeyPair.generate("sign")
         ring = TeamKeyring()

@@ -1,0 +1,159 @@
+"""Files from before key generations (schema 2) carry over at each person's next unlock.
+
+The old format is written here by hand, the way Warmline 0.1 wrote it: per account, the
+passphrase wraps a user key, which wraps the one team key and a personal key. Nobody may
+lose access on the way, and the signed roster is founded by the first coordinator to unlock.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid as uuidlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from warmline import crypto
+from warmline import db as dbmod
+from warmline.accounts import (
+    Account,
+    AccountKeys,
+    Role,
+    personal_key_ctx,
+    team_key_ctx,
+    user_key_ctx,
+)
+from warmline.calls import Call, CallRepository
+from warmline.crypto import Key, KeyPair
+from warmline.debriefs import Debrief, DebriefRepository
+from warmline.keyring import TeamKeyring
+from warmline.records import Unlocked
+from warmline.roster import NeedsReset, verify_roster
+from warmline.vault import Vault
+
+PASSPHRASES = {
+    "Alex": "correct horse battery staple",
+    "Sam": "sam's own passphrase",
+    "Kit": "kit keeps a lantern lit",
+}
+ROLES = {"Alex": Role.COORDINATOR, "Sam": Role.VOLUNTEER, "Kit": Role.VOLUNTEER}
+
+
+@dataclass
+class OldLine:
+    data_dir: Path
+    uuids: dict[str, str]
+    calls: dict[str, str]
+    debrief: str
+
+
+def write_old_line(data_dir: Path) -> OldLine:
+    data_dir.mkdir(mode=0o700)
+    path = data_dir / "warmline.db"
+    db = Database(sqlite3.connect(str(path)))
+    dbmod.migrations.apply(db, stop_before="m003_key_pairs_generations_roster")
+    team = Key.generate()
+    dbmod.set_meta(db, "schema_version", "2")
+    dbmod.set_meta(db, "line_name", "Old Line")
+    dbmod.set_meta(db, "vault_uuid", str(uuidlib.uuid4()))
+    dbmod.set_meta(db, "team_key_id", team.key_id.hex())
+    uuids: dict[str, str] = {}
+    personal_keys: dict[str, Key] = {}
+    for name, passphrase in PASSPHRASES.items():
+        uuid = str(uuidlib.uuid4())
+        params = crypto.cheap_test_params()
+        kek = crypto.derive_kek(passphrase, params)
+        user, personal = Key.generate(), Key.generate()
+        db.table("accounts").insert(
+            {
+                "uuid": uuid, "display_name": name, "role": ROLES[name].value, "disabled": 0,
+                "created_at": "2026-01-01T00:00:00+00:00", "revision": 1,
+                "kdf": params.to_json(),
+                "user_key": crypto.wrap_key(kek, user, user_key_ctx(uuid)),
+                "team_key": crypto.wrap_key(user, team, team_key_ctx(uuid)),
+                "personal_key": crypto.wrap_key(user, personal, personal_key_ctx(uuid)),
+                "recovery_kdf": None, "recovery_user_key": None,
+            }
+        )  # fmt: skip
+        uuids[name] = uuid
+        personal_keys[name] = personal
+
+    def old_ctx(name: str) -> Unlocked:
+        ring = TeamKeyring()
+        ring.add(1, team)
+        keys = AccountKeys(Key.generate(), personal_keys[name], KeyPair.generate("box"),
+                           KeyPair.generate("sign"), ring)  # fmt: skip
+        account = Account(uuids[name], name, ROLES[name], False, None)
+        return Unlocked(db, str(path), account, keys, "")
+
+    calls = CallRepository(old_ctx("Alex")).add_many(
+        [Call(connection=f"old note {i}") for i in range(20)]
+    )
+    debrief = DebriefRepository(old_ctx("Sam")).add(Debrief(feeling="Sam's own"))
+    db.close()
+    return OldLine(data_dir, uuids, {c.uuid: c.connection for c in calls}, debrief.uuid)
+
+
+@pytest.fixture
+def old_line(tmp_path: Path) -> OldLine:
+    return write_old_line(tmp_path / "old")
+
+
+def open_vault(line: OldLine) -> Vault:
+    return Vault.open(line.data_dir, kdf_factory=crypto.cheap_test_params)
+
+
+def test_coordinator_first_then_volunteer_nobody_loses_access(old_line: OldLine) -> None:
+    vault = open_vault(old_line)
+    try:
+        alex = vault.unlock(old_line.uuids["Alex"], PASSPHRASES["Alex"])
+        assert alex.is_coordinator
+        assert {c.uuid: c.connection for c in alex.calls.select()} == old_line.calls
+        state = verify_roster(vault.db, vault.line_uuid, None)
+        assert state is not None and set(state.members) == set(old_line.uuids.values())
+
+        sam = vault.unlock(old_line.uuids["Sam"], PASSPHRASES["Sam"])
+        assert {c.connection for c in sam.calls.select()} == set(old_line.calls.values())
+        assert [d.feeling for d in sam.debriefs.select()] == ["Sam's own"]
+        state = verify_roster(vault.db, vault.line_uuid, None)
+        assert state is not None
+        assert state.members[old_line.uuids["Sam"]].sign is not None  # Sam's keys are known
+
+        # Everyone now uses the new format: the old team-key column is no longer needed.
+        alex.calls.add(Call(connection="new note"))
+        assert "new note" in {c.connection for c in sam.calls.select()}
+        sam.lock()
+        again = vault.unlock(old_line.uuids["Sam"], PASSPHRASES["Sam"])
+        assert again.account.role is Role.VOLUNTEER
+    finally:
+        vault.close()
+
+
+def test_volunteer_first_works_before_the_roster_exists(old_line: OldLine) -> None:
+    vault = open_vault(old_line)
+    try:
+        sam = vault.unlock(old_line.uuids["Sam"], PASSPHRASES["Sam"])
+        assert {c.connection for c in sam.calls.select()} == set(old_line.calls.values())
+        sam.lock()
+        vault.unlock(old_line.uuids["Alex"], PASSPHRASES["Alex"]).lock()  # founds the roster
+        sam = vault.unlock(old_line.uuids["Sam"], PASSPHRASES["Sam"])
+        assert [d.feeling for d in sam.debriefs.select()] == ["Sam's own"]
+    finally:
+        vault.close()
+
+
+def test_after_a_key_replacement_a_never_seen_member_needs_a_reset(old_line: OldLine) -> None:
+    vault = open_vault(old_line)
+    try:
+        alex = vault.unlock(old_line.uuids["Alex"], PASSPHRASES["Alex"])
+        alex.team.set_disabled(old_line.uuids["Sam"], True)  # replaces the team key
+        assert alex.reseal().run().finished
+        with pytest.raises(NeedsReset):
+            vault.unlock(old_line.uuids["Kit"], PASSPHRASES["Kit"])
+        alex.team.reset_passphrase(old_line.uuids["Kit"], "lantern orbit meadow quietly")
+        kit = vault.unlock(old_line.uuids["Kit"], "lantern orbit meadow quietly")
+        assert {c.connection for c in kit.calls.select()} == set(old_line.calls.values())
+    finally:
+        vault.close()
