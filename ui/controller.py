@@ -31,6 +31,7 @@ from ui.main_window import MainWindow
 from ui.pages import page_types, wire_pages
 from ui.preferences import Preferences, last_appearance
 from ui.prompts import Prompts
+from ui.reseal_service import ResealService
 from ui.screens.first_run import FirstRunScreen
 from ui.screens.unlock import UnlockScreen
 from ui.system_events import SystemEvents
@@ -78,6 +79,7 @@ class AppController(QObject):
         self.session: Session | None = None
         self.backend: Backend | None = None
         self.search: Any = None
+        self.reseal: ResealService | None = None
         self.accounts: list[Account] = []
         self._last_account: str | None = None
         self._closing = False
@@ -289,6 +291,7 @@ class AppController(QObject):
         backend.refresh_accounts()
         backend.records_changed.connect(self._records_changed)
         self.search = self._start_search(backend)
+        self.reseal = self._start_reseal(backend)
         prefs = Preferences(session.account.uuid)
         prefs.load()
         app = QApplication.instance()
@@ -332,6 +335,23 @@ class AppController(QObject):
         service = SearchService(backend)
         service.start()
         return service
+
+    def _start_reseal(self, backend: Backend) -> ResealService:
+        service = ResealService(backend, parent=self)
+        service.progress.connect(self._reseal_progress)
+        service.finished.connect(
+            lambda: self._status(self.tr("Older notes are now sealed with the team's new key."))
+        )
+        service.failed.connect(self._status)
+        service.start()
+        return service
+
+    def _reseal_progress(self, done: int, left: int) -> None:
+        self._status(
+            self.tr("Sealing older notes with the team's new key: {left} to go.").format(
+                left=f"{left:,}"
+            )
+        )
 
     def _load_idle_minutes(self) -> None:
         if self.backend is None:
@@ -403,6 +423,10 @@ class AppController(QObject):
         if self.search is not None:
             self.search.clear()
             self.search = None
+        if self.reseal is not None:
+            self.reseal.clear()
+            self.reseal.deleteLater()
+            self.reseal = None
         self.window.clear_workspace()
         self.session = None
         # Queued behind the draft saves above, so they land before the keys are dropped.

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlite_utils import Database
 
@@ -119,8 +119,22 @@ class TeamAdmin:
     # --- coordinator actions -----------------------------------------------------------------
 
     def accounts(self) -> list[Account]:
+        """Everyone in the file, with the role and state the signed roster gives them (a
+        role typed into the file by hand is not shown as if it were real)."""
         self._ctx.check()
-        return list_accounts(self._ctx.db)
+        accounts = list_accounts(self._ctx.db)
+        try:
+            state = self._roster()
+        except NotAllowed:  # no roster yet (a file from before it): the file is all there is
+            return accounts
+        out = []
+        for account in accounts:
+            member = state.members.get(account.uuid)
+            if member is None:
+                out.append(replace(account, disabled=True))
+            else:
+                out.append(replace(account, role=member.role, disabled=member.disabled))
+        return out
 
     def add_account(self, display_name: str, passphrase: str, role: Role) -> Account:
         """Add a person. They type their own passphrase; nobody else needs to know it."""

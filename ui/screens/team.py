@@ -40,6 +40,7 @@ from ui.theme import set_role
 from ui.widgets.add_person_dialog import AddPersonDialog
 from ui.widgets.busy_indicator import BusyIndicator
 from ui.widgets.new_passphrase import NewPassphraseDialog
+from ui.widgets.team_key_panel import TeamKeyPanel
 from warmline.accounts import Account, Role
 from warmline.session import Session
 
@@ -162,6 +163,8 @@ class TeamPage(Page):
         layout.addWidget(self.error_label)
         layout.addWidget(self.status_label)
         layout.addWidget(self.busy)
+        self.key_panel = TeamKeyPanel(backend)
+        layout.addWidget(self.key_panel)
 
         self.setTabOrder(self.add_button, self.table)
         self.setTabOrder(self.table, self.role_combo)

@@ -1,0 +1,130 @@
+"""The Team page's card about the team key: replace it on demand, and hand edits to the team list.
+
+Coordinators see a plain-words explanation and a "Replace the team key…" button. Switching
+someone off or resetting a passphrase already replaces it; doing it by hand is for when a copy
+of the data folder may have gone somewhere it should not have. The card also lists any place
+where the account list in the file disagrees with the signed team list (a role or an account
+written into the file with another tool): Warmline follows the signed list, and says so.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ui.backend import Backend, describe
+from ui.prompts import Prompts
+from ui.theme import set_role
+from warmline.session import Session
+from warmline.team import RosterProblem
+
+
+class TeamKeyPanel(QFrame):
+    """A coordinator's controls for the team key, and roster mismatches if there are any."""
+
+    replaced = Signal(int)  # the new generation
+
+    def __init__(self, backend: Backend, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.backend = backend
+        self.setObjectName("team-key-panel")
+        set_role(self, "card")
+        title = QLabel(self.tr("The team key"))
+        set_role(title, "subtitle")
+        about = QLabel(
+            self.tr(
+                "Everything the team writes is locked with a key that every current member "
+                "holds. When someone leaves the team, switching them off gives everyone else a "
+                "new key and moves older notes over to it, so what they could once open stops "
+                "working here. You can also do this by hand, for example if a copy of "
+                "Warmline's folder may have gone astray."
+            )
+        )
+        about.setWordWrap(True)
+        set_role(about, "hint")
+        self.replace_button = QPushButton(self.tr("Replace the team &key…"))
+        self.replace_button.setObjectName("team-replace-key")
+        self.replace_button.setAccessibleName(self.tr("Replace the team key"))
+        self.replace_button.clicked.connect(self.replace_key)
+        self.status = QLabel()
+        self.status.setObjectName("team-key-status")
+        self.status.setWordWrap(True)
+        self.status.setVisible(False)
+        self.problems = QLabel()
+        self.problems.setObjectName("team-roster-problems")
+        self.problems.setAccessibleName(self.tr("Changes to the team list made outside Warmline"))
+        self.problems.setWordWrap(True)
+        set_role(self.problems, "error")
+        self.problems.setVisible(False)
+
+        row = QHBoxLayout()
+        row.addWidget(self.replace_button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(about)
+        layout.addLayout(row)
+        layout.addWidget(self.status)
+        layout.addWidget(self.problems)
+        self.setVisible(backend.is_coordinator)
+        backend.records_changed.connect(self._records_changed)
+        self.check_roster()
+
+    def replace_key(self) -> None:
+        if not Prompts.confirm(
+            self,
+            self.tr("Replace the team key?"),
+            self.tr(
+                "Everyone on the team gets the new key without doing anything; notes written "
+                "from now on use it, and older notes move over to it in the background while "
+                "you keep working. A copy of Warmline's folder made before today stays as "
+                "readable as it was: only the file on this computer changes."
+            ),
+            self.tr("Replace the key"),
+            self.tr("Not now"),
+        ):
+            return
+        self.replace_button.setEnabled(False)
+        self.backend.run(
+            lambda s: s.team.replace_team_key(), self._replaced, self._failed
+        )
+
+    def _replaced(self, generation: int) -> None:
+        self.replace_button.setEnabled(True)
+        self.status.setText(
+            self.tr("Done: the team has a new key. Older notes are moving over to it.")
+        )
+        self.status.setVisible(True)
+        self.backend.changed("team-key")
+        self.replaced.emit(generation)
+
+    def _failed(self, error: BaseException) -> None:
+        self.replace_button.setEnabled(True)
+        self.status.setText(describe(error))
+        self.status.setVisible(True)
+
+    def check_roster(self) -> None:
+        """Look for hand edits to the team list (coordinators only)."""
+        if not self.backend.is_coordinator:
+            return
+
+        def problems(session: Session) -> list[RosterProblem]:
+            return session.team.roster_problems()
+
+        self.backend.run(problems, self._show_problems, lambda _error: None)
+
+    def _show_problems(self, problems: list[RosterProblem]) -> None:
+        if not problems:
+            self.problems.setVisible(False)
+            return
+        lines = [
+            self.tr("Someone changed the team list in the file outside Warmline. Warmline "
+                    "goes by the signed team list and ignores these changes:")
+        ]  # fmt: skip
+        lines += [f"• {p.display_name}: {p.what}" for p in problems]
+        self.problems.setText("\n".join(lines))
+        self.problems.setVisible(True)
+
+    def _records_changed(self, kind: str) -> None:
+        if kind == "accounts":
+            self.check_roster()
