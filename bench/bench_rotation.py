@@ -1,0 +1,211 @@
+"""What replacing the team key costs, measured against a sealed insert of the same rows.
+
+Why: switching someone off replaces the team key and re-seals every older record to the new
+generation in the background (warmline/rotation.py). The budget is that the re-seal runs at
+least as fast as sealing the same rows in the first place, and that the app never stalls
+for more than 50 ms while it runs. A passphrase change now makes new personal keys and
+re-seals that person's private records; its cost beyond the key derivation is measured too.
+
+What it measures, at each size (default 10,000 and 100,000 calls of fiction-generator notes):
+
+* baseline: ``session.calls.add_many`` of the same calls into a fresh file, batches of 1,000;
+* re-seal: ``replace_team_key`` then ``Reseal(batch=500).run()`` over every row, in the same
+  run, so the two are compared on the same machine at the same moment;
+* the GUI thread during the re-seal in the app's own machinery (TaskRunner, Backend,
+  ResealService, offscreen Qt): the longest gap between 5 ms timer ticks;
+* a passphrase change with 200 private reflections, with the production KDF, and the KDF
+  alone, so the re-sealing part is visible.
+
+Run from the repository root::
+
+    .venv/bin/python bench/bench_rotation.py                 # 10,000 and 100,000 calls
+    .venv/bin/python bench/bench_rotation.py --sizes 2000    # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from warmline import crypto  # noqa: E402
+from warmline.calls import Call  # noqa: E402
+from warmline.debriefs import Debrief  # noqa: E402
+from warmline.fiction import FictionGenerator  # noqa: E402
+from warmline.vault import Vault, default_kdf_factory  # noqa: E402
+
+PASSPHRASE = "benchmark passphrase, not a secret"
+NEW_PASSPHRASE = "another benchmark passphrase entirely"
+NOW = datetime(2026, 6, 1, 23, 30, tzinfo=UTC)
+TICK_MS = 5
+STALL_BUDGET_MS = 50
+
+
+def invent(n: int) -> list[Call]:
+    gen = FictionGenerator(seed=7, now=NOW)
+    callers = gen.callers(max(12, n // 2500))
+    return list(gen.calls(n, callers, max(30, n // 40), ["bench-author"]))
+
+
+def fresh_vault(where: Path) -> tuple[Vault, Any]:
+    # The KDF does not matter here (re-sealing never derives a key); the floor keeps it quick.
+    def floor() -> crypto.KdfParams:
+        return crypto.KdfParams(b"", crypto.FLOOR.memory_kib, 3, 4).with_new_salt()
+
+    return Vault.create(where, "Bench line (fictional)", "Bench (demo)", PASSPHRASE,
+                        kdf_factory=floor)  # fmt: skip
+
+
+def insert(session: Any, calls: Sequence[Call]) -> float:
+    start = time.perf_counter()
+    for i in range(0, len(calls), 1000):
+        session.calls.add_many(calls[i : i + 1000])
+    return time.perf_counter() - start
+
+
+def measure_core(n: int, root: Path) -> dict[str, Any]:
+    calls = invent(n)
+    vault, session = fresh_vault(root / f"insert-{n}")
+    insert_s = insert(session, calls)
+    start = time.perf_counter()
+    session.team.replace_team_key()
+    progress = session.reseal(batch=500).run()
+    reseal_s = time.perf_counter() - start
+    assert progress.finished, progress
+    vault.close()
+    return {
+        "calls": n,
+        "sealed_insert_s": round(insert_s, 3),
+        "reseal_s": round(reseal_s, 3),
+        "resealed_rows": progress.done,
+        "rows_per_s": round(progress.done / reseal_s),
+        "ratio_reseal_to_insert": round(reseal_s / insert_s, 2),
+    }
+
+
+def measure_gui(n: int, root: Path) -> dict[str, Any]:
+    """The re-seal through the app's own service, with a 5 ms ticker on the GUI thread."""
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ui.backend import Backend
+    from ui.clipboard import SafeClipboard
+    from ui.clock import SystemClock
+    from ui.reseal_service import ResealService
+    from ui.tasks import TaskRunner
+
+    app = QApplication.instance() or QApplication([])
+    vault, session = fresh_vault(root / f"gui-{n}")
+    insert(session, invent(n))
+    session.team.replace_team_key()
+    runner = TaskRunner()
+    backend = Backend(runner, session, SystemClock(), SafeClipboard(), vault.line_name)
+    service = ResealService(backend, batch=500)
+    gaps: list[int] = []
+    clock = QElapsedTimer()
+    last = [0]
+
+    def tick() -> None:
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    ticker = QTimer()
+    ticker.setInterval(TICK_MS)
+    ticker.timeout.connect(tick)
+    loop = QEventLoop()
+    service.finished.connect(loop.quit)
+    clock.start()
+    ticker.start()
+    start = time.perf_counter()
+    service.start()
+    QTimer.singleShot(600_000, loop.quit)
+    loop.exec()
+    took = time.perf_counter() - start
+    ticker.stop()
+    backend.close()
+    runner.shutdown(wait=True)
+    vault.close()
+    del app
+    longest = max(gaps) if gaps else 0
+    return {
+        "calls": n,
+        "in_app_reseal_s": round(took, 2),
+        "ticks": len(gaps),
+        "longest_gui_stall_ms": max(0, longest - TICK_MS),
+    }
+
+
+def measure_passphrase_change(root: Path, private_records: int = 200) -> dict[str, Any]:
+    vault, session = Vault.create(
+        root / "passphrase", "Bench line (fictional)", "Bench (demo)", PASSPHRASE,
+        kdf_factory=default_kdf_factory,
+    )  # fmt: skip
+    for i in range(private_records):
+        session.debriefs.add(Debrief(feeling=f"reflection {i} " + "words " * 60))
+    params = default_kdf_factory()
+    start = time.perf_counter()
+    crypto.derive_kek(PASSPHRASE, params).wipe()
+    kdf_s = time.perf_counter() - start
+    start = time.perf_counter()
+    session.team.change_my_passphrase(PASSPHRASE, NEW_PASSPHRASE)
+    change_s = time.perf_counter() - start
+    assert len(session.debriefs.select()) == private_records
+    vault.close()
+    return {
+        "private_records": private_records,
+        "change_s": round(change_s, 3),
+        "one_kdf_s": round(kdf_s, 3),
+        # checking the current passphrase and deriving the new key are two derivations
+        "beyond_two_kdfs_ms": round(1000 * (change_s - 2 * kdf_s), 1),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    args = parser.parse_args(argv)
+    results: dict[str, Any] = {"sizes": [], "gui": [], "passphrase": None}
+    with tempfile.TemporaryDirectory(prefix="warmline-bench-") as tmp:
+        root = Path(tmp)
+        for n in args.sizes:
+            core = measure_core(n, root)
+            results["sizes"].append(core)
+            ok = "within budget" if core["ratio_reseal_to_insert"] <= 1.0 else "OVER BUDGET"
+            print(
+                f"{n:>7,} calls: sealed insert {core['sealed_insert_s']:.2f} s, re-seal "
+                f"{core['reseal_s']:.2f} s ({core['rows_per_s']:,} rows/s), ratio "
+                f"{core['ratio_reseal_to_insert']} ({ok}, budget <= 1.0)",
+                flush=True,
+            )
+            gui = measure_gui(n, root)
+            results["gui"].append(gui)
+            ok = "within budget" if gui["longest_gui_stall_ms"] <= STALL_BUDGET_MS else "OVER"
+            print(
+                f"{n:>7,} calls in the app: {gui['in_app_reseal_s']:.2f} s, longest GUI stall "
+                f"{gui['longest_gui_stall_ms']} ms ({ok}, budget {STALL_BUDGET_MS} ms)",
+                flush=True,
+            )
+        change = measure_passphrase_change(root)
+        results["passphrase"] = change
+        print(
+            f"passphrase change with {change['private_records']} private records: "
+            f"{change['change_s']:.2f} s, of which one key derivation is {change['one_kdf_s']:.2f} s; "
+            f"{change['beyond_two_kdfs_ms']} ms beyond the two derivations"
+        )
+    print(json.dumps(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
