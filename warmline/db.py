@@ -22,7 +22,7 @@ from sqlite_utils import Database, Migrations
 
 from warmline.errors import StorageFull, VaultCorrupt, VaultFromNewerVersion
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 migrations = Migrations("warmline")
@@ -146,6 +146,20 @@ def m001_initial(db: Database) -> None:
 def m002_calls_updated_at_index(db: Database) -> None:
     """Finding calls saved since a moment (to keep the search index current) without a scan."""
     db.table("calls").create_index(["updated_at"])
+
+
+@migrations()
+def m003_shift_handover_acks_and_followups(db: Database) -> None:
+    """Handovers keep their author and times sealed: a coarse day is all that stays in clear.
+    Acknowledgements (with a short reply) and follow-ups become sealed records of their own.
+    """
+    db.table("handovers").add_column("day", str)
+    db.execute("create index if not exists idx_handovers_day on handovers (day)")
+    for table in ("handover_acks", "followups"):
+        db.table(table).create(
+            {"uuid": str, "revision": int, "day": str, "body": bytes}, pk="uuid"
+        )
+        db.table(table).create_index(["day"])
 
 
 def _check_file(path: Path) -> None:

@@ -13,6 +13,7 @@ from warmline.callers import CallerRepository
 from warmline.calls import CallRepository
 from warmline.debriefs import DebriefRepository
 from warmline.drafts import DraftRepository
+from warmline.followups import FollowUpRepository
 from warmline.handovers import HandoverRepository
 from warmline.records import Unlocked
 from warmline.shifts import ShiftRepository
@@ -31,6 +32,7 @@ class Session:
         self.callers = CallerRepository(ctx)
         self.shifts = ShiftRepository(ctx)
         self.handovers = HandoverRepository(ctx)
+        self.followups = FollowUpRepository(ctx)
         self.debriefs = DebriefRepository(ctx)
         self.drafts = DraftRepository(ctx)
         self.settings = TeamSettings(ctx)
