@@ -136,10 +136,13 @@ def summary_lines(summary: Mapping[str, Any]) -> list[str]:
         lines.append(f"{_count(carried, 'follow-up')} still open from earlier shifts.")
     offered = int(summary.get("crisis_offered", 0))
     connected = int(summary.get("crisis_connected", 0))
-    lines.append(
-        f"A crisis resource was offered {_count(offered, 'time')}; "
-        f"a caller was connected {_count(connected, 'time')}."
-    )
+    if offered or connected:
+        lines.append(
+            f"A crisis resource was offered {_count(offered, 'time')}; "
+            f"a caller was connected {_count(connected, 'time')}."
+        )
+    else:
+        lines.append("No crisis resource was offered.")
     return lines
 
 

@@ -86,6 +86,7 @@ def test_summary_of_a_quiet_shift(session: Session) -> None:
     summary = summarise(session, shift)
     assert summary["calls"] == 0 and summary["by_channel"] == []
     assert "No regulars rang." in summary_lines(summary)
+    assert "No crisis resource was offered." in summary_lines(summary)
 
 
 def test_no_reflection_reaches_a_summary_or_a_handover(session: Session) -> None:

@@ -135,7 +135,7 @@ class OnShiftPage(Page):
         self.pinned_view = QTextBrowser()
         self.pinned_view.setObjectName("on-shift-pinned-handover")
         self.pinned_view.setAccessibleName(self.tr("Handover waiting for you"))
-        self.pinned_view.setMinimumHeight(self.fontMetrics().lineSpacing() * 16)
+        self.pinned_view.setMinimumHeight(self.fontMetrics().lineSpacing() * 12)
         reply_label = QLabel(self.tr("&Reply (optional)"))
         self.reply_edit = QLineEdit()
         self.reply_edit.setObjectName("on-shift-reply")
@@ -206,7 +206,8 @@ class OnShiftPage(Page):
         self.calls_list = QListWidget()
         self.calls_list.setObjectName("on-shift-calls")
         self.calls_list.setAccessibleName(self.tr("Calls in this shift"))
-        self.calls_list.setMinimumHeight(self.fontMetrics().lineSpacing() * 5)
+        self.calls_list.setMinimumHeight(self.fontMetrics().lineSpacing() * 6)
+        self.calls_list.setWordWrap(True)
 
         # -- follow-ups --------------------------------------------------------------------
         self.followups_title = QLabel()
@@ -223,12 +224,16 @@ class OnShiftPage(Page):
         self.followups_table.setTabKeyNavigation(False)
         self.followups_table.verticalHeader().setVisible(False)
         self.followups_table.setMinimumHeight(self.fontMetrics().lineSpacing() * 7)
+        self.followups_table.setWordWrap(True)
         header = self.followups_table.horizontalHeader()
         for column in FollowUpColumn:
             mode = QHeaderView.ResizeMode.ResizeToContents
             if column is FollowUpColumn.TEXT:
                 mode = QHeaderView.ResizeMode.Stretch
             header.setSectionResizeMode(column, mode)
+        self.followups_table.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         note_label = QLabel(self.tr("What was &done (optional)"))
         self.done_note = QLineEdit()
         self.done_note.setObjectName("on-shift-done-note")
@@ -253,12 +258,19 @@ class OnShiftPage(Page):
         overview_layout.addWidget(self.pinned)
         overview_layout.addWidget(self.start_card)
         overview_layout.addLayout(actions)
-        overview_layout.addWidget(calls_title)
-        overview_layout.addWidget(self.calls_list)
-        overview_layout.addWidget(self.followups_title)
-        overview_layout.addWidget(self.followups_table)
-        overview_layout.addLayout(done_row)
-        overview_layout.addStretch(1)
+        # The shift's calls beside the follow-ups it carries: both fit on one screen.
+        calls_column = QVBoxLayout()
+        calls_column.addWidget(calls_title)
+        calls_column.addWidget(self.calls_list, 1)
+        followups_column = QVBoxLayout()
+        followups_column.addWidget(self.followups_title)
+        followups_column.addWidget(self.followups_table, 1)
+        followups_column.addLayout(done_row)
+        columns = QHBoxLayout()
+        columns.setSpacing(16)
+        columns.addLayout(calls_column, 2)
+        columns.addLayout(followups_column, 3)
+        overview_layout.addLayout(columns, 1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)

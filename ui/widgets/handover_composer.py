@@ -129,7 +129,11 @@ class HandoverComposer(QWidget):
             edit.setObjectName(f"handover-{name.replace('_', '-')}")
             edit.setAccessibleName(self.tr(SECTION_TITLES[name]))
             edit.setPlaceholderText(self.tr(_PLACEHOLDERS[name]))
-            edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * 3 + 16)
+            # About four lines each, so all five sections and the buttons fit on one screen
+            # at normal text size; longer text scrolls inside its own field.
+            lines = edit.fontMetrics().lineSpacing()
+            edit.setMinimumHeight(lines * 3 + 16)
+            edit.setMaximumHeight(lines * 4 + 16)
             edit.textChanged.connect(self._changed)
             label.setBuddy(edit)
             self.sections[name] = edit
@@ -188,6 +192,7 @@ class HandoverComposer(QWidget):
         side.addWidget(self.summary_view, 1)
         body = QHBoxLayout()
         body.setSpacing(16)
+        form.setRowStretch(len(SECTIONS) * 2 + 3, 1)
         body.addLayout(form, 3)
         body.addLayout(side, 2)
 
