@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import wait_idle
 from tests.ui.test_shell import make_controller  # noqa: F401 (a fixture)
-from tests.ui.test_shift_cycle import make_line, sign_in
+from tests.ui.test_shift_cycle import PASS, make_line, sign_in
 from ui.backend import Backend
 from ui.clipboard import SafeClipboard
 from ui.clock import FakeClock
@@ -124,3 +124,40 @@ def test_handovers_filter_by_date_and_author(qtbot: QtBot) -> None:
     model.set_filter(date(2026, 11, 4), date(2026, 11, 10), "ann")
     assert model.rowCount() == 1
     assert sorted(model.authors()) == ["ann", "ben"]
+
+
+def test_a_handover_changed_after_it_was_read_keeps_the_earlier_text(
+    make_controller: Callable[..., AppController],  # noqa: F811
+    qtbot: QtBot,
+    tmp_path: Path,
+) -> None:
+    data_dir = make_line(tmp_path)
+    vault = Vault.open(data_dir)
+    accounts = {a.display_name: a.uuid for a in vault.accounts()}
+    ann = vault.unlock(accounts["Ann"], PASS["Ann"])
+    written = ann.handovers.add(Handover(how_it_was="Quiet night"))
+    vault.unlock(accounts["Ben"], PASS["Ben"]).handovers.acknowledge(written.uuid, "Thanks")
+    vault.close()
+
+    controller = make_controller(data_dir)
+    controller.start()
+    page = sign_in(qtbot, controller, "Ann")
+    qtbot.waitUntil(lambda: page.change_button.isVisible())
+    page.change_button.click()
+    composer = page.composer
+    assert page.stack.currentWidget() is composer
+    assert "Already read by 1" in composer.intro.text()
+    composer.sections["how_it_was"].setPlainText("Quiet night; Robin rang late")
+    composer.save()
+    wait_idle(qtbot, controller.runner)
+    qtbot.waitUntil(lambda: page.stack.currentWidget() is page.overview)
+    assert controller.backend is not None
+    box: list[object] = []
+    controller.backend.run(
+        lambda s: (s.handovers.get(written.uuid), s.handovers.history(written.uuid)), box.append
+    )
+    qtbot.waitUntil(lambda: bool(box))
+    current, history = box[0]  # type: ignore[misc]
+    assert current.how_it_was == "Quiet night; Robin rang late" and current.revision == 2
+    assert current.author_uuid == accounts["Ann"] and current.created_at == written.created_at
+    assert [h.how_it_was for h in history] == ["Quiet night"]

@@ -52,6 +52,7 @@ from warmline.handovers import Acknowledgement, Handover
 from warmline.session import Session
 from warmline.shift_summary import Summary, summarise
 from warmline.shifts import Shift
+from warmline.timeutil import utcnow
 
 #: Handovers older than this are no longer pinned for someone who has not read them (a
 #: person back after months away should not face a wall of them); the leads' page keeps all.
@@ -70,6 +71,9 @@ class ShiftState:
     waiting: list[Handover] = field(default_factory=list)
     acks: dict[str, list[Acknowledgement]] = field(default_factory=dict)
     drafts: list[Draft] = field(default_factory=list)
+    #: The unlocked person's latest handover (to change it), and how many have read it.
+    mine: Handover | None = None
+    mine_read_by: int = 0
 
 
 def load_state(session: Session) -> ShiftState:
@@ -84,7 +88,29 @@ def load_state(session: Session) -> ShiftState:
     waiting = session.handovers.unacknowledged(limit=5, within=PINNED_FOR)
     acks = session.handovers.all_acknowledgements() if waiting else {}
     drafts = [d for d in session.drafts.mine(HANDOVER_DRAFT) if not d.damaged]
-    return ShiftState(shift, calls, aliases, session.followups.open(), waiting, acks, drafts)
+    me = session.account.uuid
+    since = utcnow() - PINNED_FOR
+    mine = next(
+        (
+            h
+            for h in session.handovers.all()
+            if h.author_uuid == me and not h.damaged and h.created_at and h.created_at >= since
+        ),
+        None,
+    )
+    read_by = len(session.handovers.acknowledgements(mine.uuid)) if mine else 0
+    return ShiftState(
+        shift, calls, aliases, session.followups.open(), waiting, acks, drafts, mine, read_by
+    )
+
+
+def draft_and_base(session: Session, draft_uuid: str) -> tuple[Draft, Handover | None]:
+    """A kept handover draft, and the saved handover when it was an edit of one (worker)."""
+    draft = session.drafts.get(draft_uuid)
+    target = draft.fields.get("handover_uuid")
+    editing = draft.fields.get("editing_revision")
+    base = session.handovers.get(str(target)) if editing and target else None
+    return draft, base
 
 
 def end_and_summarise(session: Session, shift: Shift) -> tuple[Shift, Summary]:
@@ -195,9 +221,14 @@ class OnShiftPage(Page):
         self.resume_button.setObjectName("on-shift-resume-handover")
         self.resume_button.setAccessibleName(self.tr("Continue the unfinished handover"))
         self.resume_button.clicked.connect(self.continue_draft)
+        self.change_button = QPushButton(self.tr("Change my last hando&ver"))
+        self.change_button.setObjectName("on-shift-change-handover")
+        self.change_button.setAccessibleName(self.tr("Change my last handover"))
+        self.change_button.clicked.connect(self.change_mine)
         actions = QHBoxLayout()
         actions.addWidget(self.end_button)
         actions.addWidget(self.resume_button)
+        actions.addWidget(self.change_button)
         actions.addStretch(1)
 
         # -- this shift's calls ------------------------------------------------------------
@@ -356,6 +387,7 @@ class OnShiftPage(Page):
         )
 
         self.resume_button.setVisible(bool(state.drafts))
+        self.change_button.setVisible(state.mine is not None and not state.drafts)
         self.calls_list.clear()
         for call in state.calls:
             self.calls_list.addItem(self._call_line(call, state.aliases))
@@ -538,6 +570,12 @@ class OnShiftPage(Page):
 
         self.backend.run(work, while_alive(self, done))
 
+    def change_mine(self) -> None:
+        """Open the latest handover this person wrote, to change it (a new version)."""
+        if self.state.mine is not None:
+            self.composer.edit(self.state.mine, self.state.mine_read_by)
+            self.show_composer()
+
     def continue_draft(self) -> None:
         if self.state.drafts:
             self.resume(self.state.drafts[0].uuid)
@@ -571,11 +609,11 @@ class OnShiftPage(Page):
     def resume(self, draft_uuid: str) -> None:
         """Reopen the composer with a kept draft (after a lock, or "Continue")."""
 
-        def found(draft: Draft) -> None:
-            self.composer.restore(draft)
+        def found(result: tuple[Draft, Handover | None]) -> None:
+            self.composer.restore(*result)
             self.show_composer()
 
-        self.backend.run(lambda s: s.drafts.get(draft_uuid), while_alive(self, found))
+        self.backend.run(lambda s: draft_and_base(s, draft_uuid), while_alive(self, found))
 
     def focus_first(self) -> None:
         if self.stack.currentWidget() is self.composer:

@@ -233,15 +233,19 @@ class HandoverComposer(QWidget):
         )
         self.drafts.mark_dirty()
 
-    def restore(self, draft: Draft) -> None:
-        """Carry on with a draft left by a lock, a crash or "Finish later"."""
+    def restore(self, draft: Draft, editing: Handover | None = None) -> None:
+        """Carry on with a draft left by a lock, a crash or "Finish later"; ``editing`` is
+        the saved handover when the draft was an edit of one."""
         data = draft.fields
         self._handover_uuid = str(data.get("handover_uuid") or draft.target_uuid or new_uuid())
         self._shift_uuid = data.get("shift_uuid")
         self._editing = None
-        editing = data.get("editing_revision")
-        if isinstance(editing, int) and editing > 0:
-            self._editing = Handover(uuid=self._handover_uuid, revision=editing)
+        revision = data.get("editing_revision")
+        if editing is not None and isinstance(revision, int) and revision > 0:
+            # Saved at the revision the edit started from, so a change made meanwhile by
+            # someone else is reported as a conflict rather than overwritten.
+            self._editing = editing
+            self._editing.revision = revision
         self._pending = [str(t) for t in data.get("pending_followups", [])]
         self.drafts.adopt(draft.uuid)
         self._fill(data.get("summary") or {}, {n: str(data.get(n, "")) for n in SECTIONS})
