@@ -11,8 +11,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import wait_idle
-from tests.ui.test_shell import make_controller  # noqa: F401 (a fixture)
-from tests.ui.test_shift_cycle import PASS, make_line, sign_in
+from tests.ui.shift_support import PASS, make_line, shift_app, sign_in  # noqa: F401 (fixture)
 from ui.backend import Backend
 from ui.clipboard import SafeClipboard
 from ui.clock import FakeClock
@@ -58,12 +57,12 @@ def test_alt_numbers_are_the_same_for_every_role(
 
 
 def test_an_unfinished_handover_survives_a_lock(
-    make_controller: Callable[..., AppController],  # noqa: F811
+    shift_app: Callable[[Path], AppController],  # noqa: F811
     qtbot: QtBot,
     tmp_path: Path,
     prompts: type[Prompts],
 ) -> None:
-    controller = make_controller(make_line(tmp_path))
+    controller = shift_app(make_line(tmp_path))
     controller.start()
     page = sign_in(qtbot, controller, "Ann")
     page.start_button.click()
@@ -127,7 +126,7 @@ def test_handovers_filter_by_date_and_author(qtbot: QtBot) -> None:
 
 
 def test_a_handover_changed_after_it_was_read_keeps_the_earlier_text(
-    make_controller: Callable[..., AppController],  # noqa: F811
+    shift_app: Callable[[Path], AppController],  # noqa: F811
     qtbot: QtBot,
     tmp_path: Path,
 ) -> None:
@@ -139,7 +138,7 @@ def test_a_handover_changed_after_it_was_read_keeps_the_earlier_text(
     vault.unlock(accounts["Ben"], PASS["Ben"]).handovers.acknowledge(written.uuid, "Thanks")
     vault.close()
 
-    controller = make_controller(data_dir)
+    controller = shift_app(data_dir)
     controller.start()
     page = sign_in(qtbot, controller, "Ann")
     qtbot.waitUntil(lambda: page.change_button.isVisible())

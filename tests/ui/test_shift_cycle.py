@@ -10,81 +10,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QListWidget, QTextBrowser
 from pytestqt.qtbot import QtBot
 
-from tests.ui.conftest import UI_PASSPHRASE, wait_idle
-from tests.ui.test_shell import make_controller, unlock_as  # noqa: F401 (a fixture)
+from tests.ui.conftest import wait_idle
+from tests.ui.shift_support import (  # noqa: F401 (shift_app is a fixture)
+    PASS,
+    ask,
+    make_line,
+    page_of,
+    press,
+    shift_app,
+    sign_in,
+    unlock_as,
+)
 from ui.clock import FakeClock
 from ui.controller import AppController
 from ui.prompts import Prompts
 from ui.screens.call import CallPage
 from ui.screens.handovers import HandoversPage
-from ui.screens.on_shift import OnShiftPage
 from ui.widgets.call_form import CallForm
-from warmline import crypto
-from warmline.accounts import Role
-from warmline.callers import Caller
 from warmline.calls import Call
 from warmline.debriefs import Debrief
 from warmline.followups import FollowUp
 from warmline.handovers import Handover
-from warmline.session import Session
-from warmline.vault import Vault
 
-PASS = {"Ann": "anns own passphrase", "Ben": "bens own passphrase", "Lee": "lees passphrase"}
 REFLECTION = "PrivateReflection7Walnut"
-
-
-def make_line(tmp_path: Path) -> Path:
-    data_dir = tmp_path / "line"
-    vault, session = Vault.create(
-        data_dir, "Riverside Warmline", "Alex", UI_PASSPHRASE, kdf_factory=crypto.cheap_test_params
-    )
-    session.team.add_account("Ann", PASS["Ann"], Role.VOLUNTEER)
-    session.team.add_account("Ben", PASS["Ben"], Role.VOLUNTEER)
-    session.team.add_account("Lee", PASS["Lee"], Role.SHIFT_LEAD)
-    session.callers.add(Caller(alias="Robin", calls_per_day=3))
-    vault.close()
-    return data_dir
-
-
-def ask(qtbot: QtBot, controller: AppController, fn: Callable[[Session], Any]) -> Any:
-    """Run ``fn`` on the worker through the app's own backend and return its answer."""
-    box: list[Any] = []
-    assert controller.backend is not None
-    controller.backend.run(fn, box.append)
-    qtbot.waitUntil(lambda: bool(box), timeout=5000)
-    return box[0]
-
-
-def press(qtbot: QtBot, key: Qt.Key, modifier: Qt.KeyboardModifier) -> None:
-    target = QApplication.focusWidget()
-    assert target is not None
-    qtbot.keyClick(target, key, modifier)
-
-
-def page_of(controller: AppController, key: str) -> Any:
-    workspace = controller.window.workspace
-    assert workspace is not None
-    return workspace.pages[key]
-
-
-def sign_in(qtbot: QtBot, controller: AppController, name: str) -> OnShiftPage:
-    unlock_as(qtbot, controller, name, PASS[name])
-    qtbot.waitUntil(lambda: controller.is_unlocked)
-    wait_idle(qtbot, controller.runner)
-    controller.window.activateWindow()
-    workspace = controller.window.workspace
-    assert workspace is not None
-    current = workspace.current_page()
-    assert current is not None and current.key == "on-shift"  # where everyone lands
-    page = page_of(controller, "on-shift")
-    assert isinstance(page, OnShiftPage)
-    return page
 
 
 def log_call(
@@ -121,13 +74,13 @@ def log_call(
 
 
 def test_a_shift_change_from_start_to_follow_up_done(
-    make_controller: Callable[..., AppController],  # noqa: F811
+    shift_app: Callable[[Path], AppController],  # noqa: F811
     qtbot: QtBot,
     tmp_path: Path,
     fake_clock: FakeClock,
     prompts: type[Prompts],
 ) -> None:
-    controller = make_controller(make_line(tmp_path))
+    controller = shift_app(make_line(tmp_path))
     controller.start()
 
     # --- Ann's shift ------------------------------------------------------------------
@@ -275,11 +228,11 @@ def test_a_shift_change_from_start_to_follow_up_done(
 
 
 def test_starting_a_call_with_no_shift_offers_one_without_holding_up_the_call(
-    make_controller: Callable[..., AppController],  # noqa: F811
+    shift_app: Callable[[Path], AppController],  # noqa: F811
     qtbot: QtBot,
     tmp_path: Path,
 ) -> None:
-    controller = make_controller(make_line(tmp_path))
+    controller = shift_app(make_line(tmp_path))
     controller.start()
     sign_in(qtbot, controller, "Ann")
     call_page = page_of(controller, "call")
