@@ -12,15 +12,28 @@ from ui.screens.base import Page
 from ui.screens.call import CallPage
 from ui.screens.callers import CallersPage
 from ui.screens.calls import CallsPage
+from ui.screens.handovers import HandoversPage
 from ui.screens.my_account import MyAccountPage
+from ui.screens.on_shift import OnShiftPage
 from ui.screens.settings import SettingsPage
 from ui.screens.team import TeamPage
 from ui.workspace import Workspace
 
 
 def page_types() -> list[type[Page]]:
-    # Pages every role sees come first, so Alt+1..5 mean the same for everyone.
-    return [CallPage, CallsPage, CallersPage, MyAccountPage, SettingsPage, TeamPage]
+    # Pages every role sees come first, so Alt+1..6 mean the same for everyone; then the
+    # leads' page (Alt+7 for shift leads and coordinators), then the coordinators' (Alt+8).
+    # On shift is first: it is where a volunteer lands after unlocking.
+    return [
+        OnShiftPage,
+        CallPage,
+        CallsPage,
+        CallersPage,
+        MyAccountPage,
+        SettingsPage,
+        HandoversPage,
+        TeamPage,
+    ]
 
 
 def wire_pages(workspace: Workspace, search: Any) -> None:

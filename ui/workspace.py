@@ -51,6 +51,7 @@ class Workspace(QWidget):
                 shortcut = QShortcut(QKeySequence(f"Alt+{number}"), self)
                 shortcut.activated.connect(lambda k=page_type.key: self.show_page(k))
             self.nav.addItem(item)
+            page.nav_text_changed.connect(lambda text, item=item: self._set_nav_text(item, text))
         self.nav.currentRowChanged.connect(self._row_changed)
         self._fit_nav()
         layout = QHBoxLayout(self)
@@ -60,6 +61,10 @@ class Workspace(QWidget):
         layout.addWidget(self.stack, 1)
         if self.nav.count():
             self.nav.setCurrentRow(0)
+
+    def _set_nav_text(self, item: QListWidgetItem, text: str) -> None:
+        item.setText(text)
+        self._fit_nav()
 
     def _fit_nav(self) -> None:
         """The navigation is as wide as its longest label at the current text size."""

@@ -22,7 +22,7 @@ from sqlite_utils import Database, Migrations
 
 from warmline.errors import StorageFull, VaultCorrupt, VaultFromNewerVersion
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 migrations = Migrations("warmline")
@@ -180,6 +180,20 @@ def m003_key_pairs_generations_roster(db: Database) -> None:
         pk="seq",
         not_null={"body", "signature"},
     )
+
+
+@migrations()
+def m004_shift_handover_acks_and_followups(db: Database) -> None:
+    """Handovers keep their author and times sealed: a coarse day is all that stays in clear.
+    Acknowledgements (with a short reply) and follow-ups become sealed records of their own.
+    """
+    db.table("handovers").add_column("day", str)
+    db.execute("create index if not exists idx_handovers_day on handovers (day)")
+    for table in ("handover_acks", "followups"):
+        db.table(table).create(
+            {"uuid": str, "revision": int, "day": str, "body": bytes}, pk="uuid"
+        )
+        db.table(table).create_index(["day"])
 
 
 def _check_file(path: Path) -> None:

@@ -801,6 +801,7 @@ class DemoSummary:
     calls: int = 0
     handovers: int = 0
     acknowledgements: int = 0
+    followups: int = 0
 
 
 def populate_demo(
@@ -850,6 +851,18 @@ def populate_demo(
         for call in batch:
             if call.shift_uuid:
                 by_shift.setdefault(call.shift_uuid, []).append(call)
+
+    # Follow-ups: what the calls said to follow up. Those from before the last day were
+    # seen to long ago; the newest few are still open, for the next shift to pick up.
+    recent = generator.now - timedelta(days=1)
+    for shift_calls in by_shift.values():
+        for call in shift_calls:
+            followup = session.followups.sync_from_call(call) if call.has_follow_up else None
+            if followup is None:
+                continue
+            summary.followups += 1
+            if call.started_at and call.started_at < recent:
+                session.followups.mark_done(followup, "Done, see the call notes.")
 
     handovers = session.handovers.add_many(
         [generator.handover(s, by_shift.get(s.uuid, []), callers) for s in shifts]

@@ -17,6 +17,7 @@ from warmline.calls import CallRepository
 from warmline.crypto import KdfParams
 from warmline.debriefs import DebriefRepository
 from warmline.drafts import DraftRepository
+from warmline.followups import FollowUpRepository
 from warmline.handovers import HandoverRepository
 from warmline.records import Unlocked
 from warmline.rotation import Reseal
@@ -40,6 +41,7 @@ class Session:
         self.callers = CallerRepository(ctx)
         self.shifts = ShiftRepository(ctx)
         self.handovers = HandoverRepository(ctx)
+        self.followups = FollowUpRepository(ctx)
         self.debriefs = DebriefRepository(ctx)
         self.drafts = DraftRepository(ctx)
         self.settings = TeamSettings(ctx)

@@ -13,6 +13,7 @@ from warmline.calls import Call
 from warmline.debriefs import Debrief
 from warmline.drafts import Draft
 from warmline.handovers import Handover
+from warmline.shift_summary import summarise
 from warmline.vault import Vault
 
 
@@ -47,12 +48,14 @@ def test_canary_never_reaches_disk(tmp_path: Path) -> None:
     caller = session.callers.add(
         Caller(alias=f"Robin {canary}", agreement_notes=canary, notes=canary)
     )
+    shift = volunteer.shifts.start()
     calls = []
     for i in range(4):
         calls.append(
             volunteer.calls.add(
                 Call(
                     started_at=t0,
+                    shift_uuid=shift.uuid,
                     caller_uuid=caller.uuid,
                     caller_kind="regular",
                     connection=f"{canary} connection {i}",
@@ -72,7 +75,6 @@ def test_canary_never_reaches_disk(tmp_path: Path) -> None:
     caller.notes = f"{canary} updated"
     session.callers.update(caller)
 
-    shift = volunteer.shifts.start()
     shift.notes = canary
     shift = volunteer.shifts.update(shift)
     volunteer.shifts.end(shift)
@@ -83,9 +85,18 @@ def test_canary_never_reaches_disk(tmp_path: Path) -> None:
             callers_to_keep_in_mind=canary,
             follow_ups=canary,
             team_and_phones=canary,
+            anything_else=canary,
+            summary=summarise(volunteer, shift),
         )
     )
-    session.handovers.acknowledge(handover.uuid)
+    assert canary in repr(handover.summary)  # the regular's alias and moving-towards are in it
+    handover.how_it_was = f"{canary} edited after reading"
+    volunteer.handovers.update(handover)
+    session.handovers.acknowledge(handover.uuid, reply=f"Thanks {canary}")
+    for call in calls[2:]:
+        volunteer.followups.sync_from_call(call)
+    raised = volunteer.followups.raise_from_handover(handover.uuid, f"Ring {canary}", shift.uuid)
+    session.followups.mark_done(raised, note=f"Done {canary}")
     doomed = volunteer.handovers.add(Handover(how_it_was=canary))
     volunteer.handovers.delete(doomed.uuid)
 

@@ -404,7 +404,7 @@ def test_keyboard_only_a_call_is_logged_then_found_by_search(
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
     ctrl, alt = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.AltModifier
-    _press(qtbot, Qt.Key.Key_1, alt)  # the Call section
+    _press(qtbot, Qt.Key.Key_2, alt)  # the Call section
     _press(qtbot, Qt.Key.Key_N, ctrl)  # start the call
     _press(qtbot, Qt.Key.Key_R, alt)  # regular caller
     alias = window.findChild(QLineEdit, "caller-alias")
@@ -436,7 +436,7 @@ def test_keyboard_only_a_call_is_logged_then_found_by_search(
     _press(qtbot, Qt.Key.Key_S, ctrl)
     wait_idle(qtbot, controller.runner)
 
-    _press(qtbot, Qt.Key.Key_2, alt)  # the Calls section
+    _press(qtbot, Qt.Key.Key_3, alt)  # the Calls section
     search = window.findChild(QLineEdit, "calls-search")
     assert search is not None
     search.setFocus()
@@ -463,7 +463,7 @@ def test_keyboard_only_a_call_is_logged_then_found_by_search(
     _press(qtbot, Qt.Key.Key_S, ctrl)  # save the (unchanged) edit: back to the list
     wait_idle(qtbot, controller.runner)
     qtbot.waitUntil(lambda: controller.window.workspace.current_page().key == "calls")
-    _press(qtbot, Qt.Key.Key_2, alt)
+    _press(qtbot, Qt.Key.Key_3, alt)
     search.clear()
     qtbot.keyClicks(search, "walking grou")  # the last word is matched as it is typed
     qtbot.waitUntil(shows_robins_call, timeout=5000)
@@ -481,7 +481,7 @@ def test_an_unfinished_note_survives_a_lock(make_controller, qtbot: QtBot, tmp_p
     wait_idle(qtbot, controller.runner)
     controller.window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
-    _press(qtbot, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    _press(qtbot, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)  # the Call section
     _press(qtbot, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # the Connection section
     qtbot.keyClicks(QApplication.focusWidget(), "half a thought about the heron")
     _press(qtbot, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)

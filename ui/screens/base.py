@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from ui.backend import Backend
@@ -20,6 +20,9 @@ class Page(QWidget):
     title: ClassVar[str] = ""
     #: Stable key (also the widget's objectName), used by tests and shortcuts.
     key: ClassVar[str] = ""
+
+    #: New text for this page's entry in the navigation (for example an unread count).
+    nav_text_changed = Signal(str)
 
     def __init__(self, backend: Backend, parent: QWidget | None = None) -> None:
         super().__init__(parent)

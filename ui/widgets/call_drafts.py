@@ -60,8 +60,11 @@ class DraftKeeper(QObject):
         target: Callable[[], str | None],
         interval_ms: int,
         parent: QObject | None = None,
+        *,
+        kind: str = CALL_DRAFT,
     ) -> None:
         super().__init__(parent)
+        self._kind = kind
         self._backend = backend
         self._fields = fields
         self._worth_keeping = worth_keeping
@@ -122,7 +125,7 @@ class DraftKeeper(QObject):
                 self._backend.run(lambda s: s.drafts.discard(uuid))
             return False
         draft = Draft(
-            uuid=self._uuid, kind=CALL_DRAFT, target_uuid=self._target(), fields=self._fields()
+            uuid=self._uuid, kind=self._kind, target_uuid=self._target(), fields=self._fields()
         )
         handle = self._backend.run(
             lambda s: s.drafts.save(draft),
@@ -159,7 +162,7 @@ class DraftKeeper(QObject):
         if self._backend.closed:
             return
         self._backend.run(
-            lambda s: s.drafts.mine(CALL_DRAFT), on_done=while_alive(self, self._found)
+            lambda s: s.drafts.mine(self._kind), on_done=while_alive(self, self._found)
         )
 
     def discard(self, draft_uuid: str, on_done: Callable[[], None]) -> None:

@@ -95,6 +95,8 @@ class CallForm(QWidget):
     edit_saved = Signal(str)
     #: A draft of the open note landed in the vault (its UUID).
     draft_saved = Signal(str)
+    #: The timer of a new call was started (the page may offer to start a shift).
+    call_started = Signal()
 
     def __init__(
         self,
@@ -342,6 +344,7 @@ class CallForm(QWidget):
         self.timer.start()
         self._mark_dirty()
         self._update_buttons()
+        self.call_started.emit()
         focus = self.focusWidget()
         if focus is None or focus is self.start_button or not self.isAncestorOf(focus):
             self.picker.focus_target().setFocus(Qt.FocusReason.ShortcutFocusReason)

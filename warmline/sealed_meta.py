@@ -1,0 +1,50 @@
+"""Record kinds whose exact times and people travel inside the sealed body.
+
+The shared :class:`~warmline.records.Repository` seals the fields a record kind lists as
+``sealed_fields`` as plain JSON; times there would not survive the trip as datetimes. The
+record kinds added for shifts and handovers keep only UUIDs and a coarse day in clear (see
+issue 9, record format 2): who wrote something and exactly when are facts about a
+volunteer's pattern, so they are sealed and therefore bound to the row like the text is.
+
+:class:`SealedTimesRepository` adds that one thing: datetimes listed in ``sealed_times``
+are written as ISO text inside the body and read back as datetimes. The coarse ``day``
+column (``YYYY-MM-DD`` in UTC) lets lists sort and page without opening every row; it
+reveals no more than the day something happened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any, ClassVar
+
+from warmline.records import R, Repository
+from warmline.timeutil import from_iso, to_iso
+
+
+def coarse_day(moment: datetime | None) -> str:
+    """The UTC day of ``moment`` as ``YYYY-MM-DD`` (the only time kept in clear)."""
+    iso = to_iso(moment)
+    return iso[:10] if iso else ""
+
+
+class SealedTimesRepository(Repository[R]):
+    """A repository whose ``sealed_times`` fields are datetimes kept inside the sealed body."""
+
+    sealed_times: ClassVar[tuple[str, ...]] = ()
+
+    def _body(self, rec: R) -> dict[str, Any]:
+        body = super()._body(rec)
+        for name in self.sealed_times:
+            value = body.get(name)
+            body[name] = to_iso(value) if isinstance(value, datetime) else value
+        return body
+
+    def _records(self, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[R]:
+        records = super()._records(columns, rows)
+        for rec in records:
+            for name in self.sealed_times:
+                value = getattr(rec, name, None)
+                if isinstance(value, str):
+                    setattr(rec, name, from_iso(value))
+        return records
