@@ -38,11 +38,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from warmline import crypto  # noqa: E402
-from warmline.calls import Call  # noqa: E402
-from warmline.debriefs import Debrief  # noqa: E402
-from warmline.fiction import FictionGenerator  # noqa: E402
-from warmline.vault import Vault, default_kdf_factory  # noqa: E402
+from warmline import crypto
+from warmline.calls import Call
+from warmline.debriefs import Debrief
+from warmline.fiction import FictionGenerator
+from warmline.vault import Vault, default_kdf_factory
 
 PASSPHRASE = "benchmark passphrase, not a secret"
 NEW_PASSPHRASE = "another benchmark passphrase entirely"

@@ -66,7 +66,10 @@ class TeamKeyPanel(QFrame):
         layout.addLayout(row)
         layout.addWidget(self.status)
         layout.addWidget(self.problems)
-        self.setVisible(backend.is_coordinator)
+        if not backend.is_coordinator:
+            # Only ever hide here: showing a widget before it has a parent would open it
+            # as a window of its own for a moment and take the focus from the main window.
+            self.hide()
         backend.records_changed.connect(self._records_changed)
         self.check_roster()
 
