@@ -27,7 +27,8 @@ from ui.clock import FakeClock
 from ui.prompts import Prompts
 from ui.screens.call import CallPage
 from ui.tasks import TaskRunner
-from ui.widgets.call_form import CallForm, local_midnight_utc
+from ui.widgets.call_form import CallForm
+from ui.widgets.call_lookups import local_midnight_utc
 from ui.widgets.call_timer import to_local_qdatetime
 from ui.widgets.lens_edit import LensTextEdit, hit_tooltip
 from warmline.callers import Caller

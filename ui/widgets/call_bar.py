@@ -1,0 +1,124 @@
+"""The strip above the call note: heading, timer, Start/End/Save and the status line.
+
+Why apart from the form: it is the part that never scrolls away. Whatever the text size and
+however long the note, the volunteer can see the time and reach Start, End and Save, so it
+is built as one widget above the scroll area. It only shows things; the form decides when
+each button is on and what the status line says.
+
+:class:`OpenCallBanner` is the card that says a saved call is open (and offers to stop
+editing), shown between the bar and the note.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.theme import set_role
+from ui.widgets.call_timer import PastCallTimes, format_elapsed
+
+
+class CallBar(QWidget):
+    """Heading, timer, Start/End/Save, "Log a past call" with its times, and the status line."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("call-bar")
+        self.heading = QLabel(self.tr("Log a call"), self)
+        self.heading.setObjectName("call-heading")
+        set_role(self.heading, "subtitle")
+        self.timer_label = QLabel(format_elapsed(0), self)
+        self.timer_label.setObjectName("call-timer")
+        self.timer_label.setAccessibleName(self.tr("Call time"))
+        set_role(self.timer_label, "title")
+
+        self.start_button = QPushButton(self.tr("&Start call"), self)
+        self.start_button.setObjectName("call-start")
+        self.start_button.setToolTip(self.tr("Start the timer now (Ctrl+N)"))
+        self.start_button.setAccessibleName(self.tr("Start call"))
+        set_role(self.start_button, "primary")
+        self.end_button = QPushButton(self.tr("&End call"), self)
+        self.end_button.setObjectName("call-end")
+        self.end_button.setToolTip(self.tr("Stop the timer (Ctrl+E)"))
+        self.end_button.setAccessibleName(self.tr("End call"))
+        self.save_button = QPushButton(self.tr("Sa&ve call"), self)
+        self.save_button.setObjectName("call-save")
+        self.save_button.setToolTip(self.tr("Save this call and clear the form (Ctrl+S)"))
+        self.save_button.setAccessibleName(self.tr("Save call"))
+
+        self.past_toggle = QCheckBox(self.tr("Log a &past call"), self)
+        self.past_toggle.setObjectName("call-past")
+        self.past_toggle.setAccessibleName(self.tr("Log a past call"))
+        self.past_toggle.setToolTip(self.tr("Type in when a call happened instead of timing it"))
+        self.past_times = PastCallTimes(self)
+        self.past_times.hide()
+
+        self.status = QLabel(self)
+        self.status.setObjectName("draft-status")
+        self.status.setWordWrap(True)
+        set_role(self.status, "hint")
+
+        top = QHBoxLayout()
+        top.setSpacing(12)
+        top.addWidget(self.heading)
+        top.addWidget(self.timer_label)
+        top.addWidget(self.start_button)
+        top.addWidget(self.end_button)
+        top.addStretch(1)
+        top.addWidget(self.save_button)
+        second = QHBoxLayout()
+        second.setSpacing(12)
+        second.addWidget(self.past_toggle)
+        second.addWidget(self.past_times, 1)
+        second.addWidget(self.status, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addLayout(second)
+
+    def set_status(self, text: str, role: str = "hint") -> None:
+        """The line beside the times: drafts kept safe, a save, or what went wrong."""
+        self.status.setText(text)
+        set_role(self.status, role)
+
+    def show_time(self, text: str, running: bool) -> None:
+        """The mm:ss display; screen readers also hear whether the call is still going."""
+        self.timer_label.setText(text)
+        self.timer_label.setAccessibleDescription(self.tr("Call running") if running else "")
+
+
+class OpenCallBanner(QFrame):
+    """'You are editing the call from …' with a way out, while a saved call is open."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("edit-banner")
+        self.setAccessibleName(self.tr("Editing a saved call"))
+        set_role(self, "card")
+        self.text = QLabel(self)
+        self.text.setObjectName("edit-banner-text")
+        self.text.setWordWrap(True)
+        self.stop_button = QPushButton(self.tr("Stop &editing"), self)
+        self.stop_button.setObjectName("edit-stop")
+        self.stop_button.setAccessibleName(self.tr("Stop editing this call"))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.stop_button)
+        self.hide()
+
+    def show_editing(self, when: str) -> None:
+        """Say which call is open."""
+        self.text.setText(
+            self.tr("You are editing the call from {when}. Saving keeps its history.").format(
+                when=when
+            )
+        )
+        self.show()
