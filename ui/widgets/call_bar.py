@@ -5,8 +5,11 @@ however long the note, the volunteer can see the time and reach Start, End and S
 is built as one widget above the scroll area. It only shows things; the form decides when
 each button is on and what the status line says.
 
-:class:`OpenCallBanner` is the card that says a saved call is open (and offers to stop
-editing), shown between the bar and the note.
+:class:`OpenCallBanner` is the card that says a saved call is open, shown between the bar
+and the note: first to read (with "Edit this call"), then, once asked for, to edit.
+
+Mnemonics: End call has none on purpose. Ctrl+E is its key, and every letter of "End call"
+is taken on this page or by the window's menus (File, Go, Help); Alt+E is "Edit this call".
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ class CallBar(QWidget):
         self.start_button.setToolTip(self.tr("Start the timer now (Ctrl+N)"))
         self.start_button.setAccessibleName(self.tr("Start call"))
         set_role(self.start_button, "primary")
-        self.end_button = QPushButton(self.tr("&End call"), self)
+        self.end_button = QPushButton(self.tr("End call"), self)
         self.end_button.setObjectName("call-end")
         self.end_button.setToolTip(self.tr("Stop the timer (Ctrl+E)"))
         self.end_button.setAccessibleName(self.tr("End call"))
@@ -83,6 +86,10 @@ class CallBar(QWidget):
         layout.addLayout(top)
         layout.addLayout(second)
 
+    def set_heading(self, text: str) -> None:
+        """ "Log a call", or which saved call is open."""
+        self.heading.setText(text)
+
     def set_status(self, text: str, role: str = "hint") -> None:
         """The line beside the times: drafts kept safe, a save, or what went wrong."""
         self.status.setText(text)
@@ -95,30 +102,49 @@ class CallBar(QWidget):
 
 
 class OpenCallBanner(QFrame):
-    """'You are editing the call from …' with a way out, while a saved call is open."""
+    """Which saved call is open, with Edit (while reading) and Close / Stop editing."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("edit-banner")
-        self.setAccessibleName(self.tr("Editing a saved call"))
+        self.setAccessibleName(self.tr("A saved call is open"))
         set_role(self, "card")
         self.text = QLabel(self)
         self.text.setObjectName("edit-banner-text")
         self.text.setWordWrap(True)
-        self.stop_button = QPushButton(self.tr("Stop &editing"), self)
+        self.edit_button = QPushButton(self.tr("&Edit this call"), self)
+        self.edit_button.setObjectName("call-edit")
+        self.edit_button.setAccessibleName(self.tr("Edit this call"))
+        set_role(self.edit_button, "primary")
+        # No mnemonic: every letter is taken on this page; it is the next Tab stop after Edit.
+        self.stop_button = QPushButton(self.tr("Close"), self)
         self.stop_button.setObjectName("edit-stop")
-        self.stop_button.setAccessibleName(self.tr("Stop editing this call"))
+        self.stop_button.setAccessibleName(self.tr("Close this call"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.addWidget(self.text, 1)
+        layout.addWidget(self.edit_button)
         layout.addWidget(self.stop_button)
         self.hide()
 
+    def show_reading(self, when: str) -> None:
+        """The call is open to read; Edit is where focus goes next."""
+        self.text.setText(
+            self.tr("This is the call from {when}, as it was saved.").format(when=when)
+        )
+        self.edit_button.show()
+        self.stop_button.setText(self.tr("Close"))
+        self.stop_button.setAccessibleName(self.tr("Close this call"))
+        self.show()
+
     def show_editing(self, when: str) -> None:
-        """Say which call is open."""
+        """The call is open for editing."""
         self.text.setText(
             self.tr("You are editing the call from {when}. Saving keeps its history.").format(
                 when=when
             )
         )
+        self.edit_button.hide()
+        self.stop_button.setText(self.tr("Stop editing"))
+        self.stop_button.setAccessibleName(self.tr("Stop editing this call"))
         self.show()

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QWidget
 
 from ui.backend import Backend
 from ui.prompts import Prompts
-from ui.widgets.call_drafts import DraftKeeper
+from ui.widgets.call_drafts import DraftKeeper, is_empty_note
 from ui.widgets.draft_banner import DraftBanner, local_when
 from warmline.drafts import Draft
 
@@ -85,7 +85,13 @@ class DraftOffers(QObject):
 
         self._keeper.discard(draft.uuid, gone)
 
-    def _found(self, waiting: list[Draft]) -> None:
+    def _found(self, found: list[Draft]) -> None:
+        waiting = []
+        for draft in found:
+            if is_empty_note(draft.fields):
+                self._keeper.discard(draft.uuid, lambda: None)  # nothing in it to offer
+            else:
+                waiting.append(draft)
         resume, self._resume_uuid = self._resume_uuid, None
         if resume is not None:
             kept = [d for d in waiting if d.uuid == resume]

@@ -22,7 +22,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from shiboken6 import isValid
 
 from ui.backend import Backend, describe
-from warmline.calls import Call
+from warmline import ips
+from warmline.calls import Call, CallerKind
 from warmline.drafts import Draft
 from warmline.records import new_uuid
 from warmline.timeutil import from_iso, to_iso
@@ -79,6 +80,28 @@ def editing_from_fields(value: object) -> Call | None:
         started_at=when(value.get("started_at")),
         ended_at=when(value.get("ended_at")),
     )
+
+
+def is_empty_note(fields: dict[str, Any]) -> bool:
+    """True for a draft with nothing typed or chosen: a timer started and nothing more.
+
+    Such drafts are not written any more; ones left by earlier versions are dropped quietly
+    instead of being offered back as an "unfinished note" with nothing in it.
+    """
+    if fields.get("editing"):
+        return False
+    texts = [fields.get(name) for name in (*Call.IPS_FIELDS, "alias", "resources_shared")]
+    texts.append(fields.get("follow_up"))
+    if any(isinstance(text, str) and text.strip() for text in texts):
+        return False
+    if fields.get("topics") or fields.get("crisis_offered"):
+        return False
+    defaults = {
+        "caller_kind": CallerKind.ANONYMOUS.value,
+        "channel": ips.channels()[0].id,
+        "contact_kind": ips.contact_kinds()[0].id,
+    }
+    return all(fields.get(name) in (None, "", default) for name, default in defaults.items())
 
 
 def while_alive(owner: QObject, callback: Callable[[T], None]) -> Callable[[T], None]:

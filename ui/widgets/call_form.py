@@ -13,6 +13,14 @@ What shapes it:
   the open note as a draft instead of dropping it, and the banner offers it back later.
   While a save is in flight the fields are disabled, so nothing typed can slip in between
   the save and the form clearing.
+* **Read first, then edit.** A call opened from the Calls list is shown read-only, with
+  its date as the list shows it, its real length and the regular's card as it was that day;
+  "Edit this call" (Alt+E, and where focus waits) makes it editable. Ctrl+N while only
+  reading starts a new call at once: there is nothing to lose.
+* **What has focus is in view.** Ctrl+N hands focus to the caller choice (the first thing a
+  volunteer learns on a call is who is calling, and picking a regular brings up their card);
+  anything reached by Tab, a mnemonic or a shortcut is scrolled into view
+  (:mod:`ui.widgets.focus_follow`); after a save the note is back at its top.
 * **In the caller's own terms.** The four sections follow the IPS tasks in order; the side
   hint shows the lens's suggestions for the section being written — only as suggestions.
 
@@ -38,11 +46,12 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from ui.backend import Backend, describe
+from ui.models.calls_model import time_text
 from ui.prompts import Prompts
 from ui.widgets.call_bar import CallBar, OpenCallBanner
 from ui.widgets.call_draft_offers import DraftOffers
@@ -66,7 +75,9 @@ from ui.widgets.call_saving import (
 )
 from ui.widgets.call_side import CallSide
 from ui.widgets.call_timer import CallTiming
-from ui.widgets.draft_banner import DraftBanner, local_when
+from ui.widgets.draft_banner import DraftBanner
+from ui.widgets.focus_follow import FocusFollower
+from ui.widgets.lens_edit import LensTextEdit
 from warmline.calls import Call, CallerKind, CallRepository
 from warmline.drafts import Draft
 from warmline.errors import Conflict
@@ -97,6 +108,7 @@ class CallForm(QWidget):
         self.backend = backend
         self._clock = backend.clock
         self._editing: Call | None = None
+        self._viewing = False
         self._loaded_snapshot: dict[str, Any] | None = None
         self._quiet = 0
         self._saving = False
@@ -127,9 +139,10 @@ class CallForm(QWidget):
             self.picker,
             self.side.card,
             self._topics_loaded,
-            lambda: self._editing.uuid if self._editing is not None else None,
+            lambda: self._editing,
             self,
         )
+        FocusFollower(self)
 
         self.scroll_area = QScrollArea(self)
         self.scroll_area.setObjectName("call-scroll")
@@ -141,10 +154,21 @@ class CallForm(QWidget):
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.scroll_area.setWidget(self.note)
 
+        # The side column scrolls on its own, so at 200 % text a long card or hint never
+        # makes the page taller than the window (which pushed both below the fold).
+        self.side_scroll = QScrollArea(self)
+        self.side_scroll.setObjectName("call-side-scroll")
+        self.side_scroll.setWidgetResizable(True)
+        self.side_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.side_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.side_scroll.setWidget(self.side)
+        self._fit_side()
+
         body = QHBoxLayout()
         body.setSpacing(16)
         body.addWidget(self.scroll_area, 3)
-        body.addWidget(self.side, 1)
+        body.addWidget(self.side_scroll, 1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
@@ -166,8 +190,18 @@ class CallForm(QWidget):
     # Building
     # ======================================================================================
 
+    def _fit_side(self) -> None:
+        """The side column keeps room for a few words a line at any text size."""
+        self.side_scroll.setMinimumWidth(self.fontMetrics().averageCharWidth() * 22 + 8)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Follow text-size changes."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_side()
+
     def _set_tab_order(self) -> None:
-        """Reading order: bar, caller, contact, the four sections, then the rest."""
+        """Reading order: bar, the banners, caller, contact, the four sections, the rest."""
         bar = self.bar
         chain: list[QWidget] = [
             bar.start_button,
@@ -176,10 +210,11 @@ class CallForm(QWidget):
             bar.past_toggle,
             bar.past_times.start_edit,
             bar.past_times.end_edit,
-            *self.note.tab_chain(),
             self.banner.restore_button,
             self.banner.discard_button,
+            self.open_banner.edit_button,
             self.open_banner.stop_button,
+            *self.note.tab_chain(),
         ]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
@@ -207,13 +242,14 @@ class CallForm(QWidget):
         self.bar.end_button.clicked.connect(self.end_call)
         self.bar.save_button.clicked.connect(self.save)
         self.open_banner.stop_button.clicked.connect(self.stop_editing)
+        self.open_banner.edit_button.clicked.connect(self.begin_editing)
         self.timing.display.connect(self.bar.show_time)
         self.drafts.saved.connect(self._draft_landed)
         self.drafts.failed.connect(self._draft_failed)
         self.bar.past_toggle.toggled.connect(self._past_toggled)
         self.bar.past_times.changed.connect(self._past_times_changed)
         self.note.changed.connect(self._mark_dirty)
-        self.note.section_focused.connect(self.side.show_hints_for)
+        self.note.section_focused.connect(self._show_hints)
 
     # ======================================================================================
     # Public API
@@ -225,14 +261,26 @@ class CallForm(QWidget):
         return self._editing
 
     @property
+    def viewing(self) -> bool:
+        """True while a saved call is open only to read (until "Edit this call")."""
+        return self._viewing
+
+    @property
     def saving(self) -> bool:
         """True while a save of the call is in flight."""
         return self._saving
 
     def start_call(self) -> None:
-        """Start the timer now; a finished but unsaved note is parked as a draft first."""
+        """Start the timer now; a finished but unsaved note is parked as a draft first.
+
+        While a saved call is only being read, it is closed first (nothing to lose).
+        """
+        if self._viewing and not self._saving:
+            self.clear()
         if self._saving or self._editing is not None or self.timer.running:
             return
+        focus = self.focusWidget()
+        typing = focus is not None and self.note.isAncestorOf(focus)
         if self.timer.started or (self.timing.past_mode and self.has_content()):
             self._park()
             self.check_drafts()  # so the banner offers the parked note back
@@ -240,10 +288,9 @@ class CallForm(QWidget):
             self.bar.past_toggle.setChecked(False)
         self.timer.start()
         self._mark_dirty()
-        self._update_buttons()
-        focus = self.focusWidget()
-        if focus is None or focus is self.bar.start_button or not self.isAncestorOf(focus):
+        if not typing:  # already writing in the note: stay there
             self.picker.focus_target().setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self._update_buttons()
 
     def end_call(self) -> None:
         """Stop the timer (the note stays open to finish and save)."""
@@ -308,10 +355,12 @@ class CallForm(QWidget):
         self._after_load()
 
     def load_call(self, call: Call, alias: str = "") -> None:
-        """Open a saved call for editing (its revision is kept for the conflict check)."""
+        """Open a saved call to read (its revision is kept for the conflict check)."""
         with self._quietly():
             self._reset_widgets()
             self._editing = call
+            self._viewing = True
+            self.note.set_read_only(True)
             self.timing.remember_loaded(call)
             self.timing.show_past(call.started_at, call.ended_at)
             values: dict[str, Any] = {
@@ -323,7 +372,7 @@ class CallForm(QWidget):
         self._loaded_snapshot = self.fields()
 
     def open_call(self, call_uuid: str) -> None:
-        """Load a saved call for editing; a note already open is parked as a draft first."""
+        """Open a saved call to read; a note already open is parked as a draft first."""
         if self._saving or (self._editing is not None and self._editing.uuid == call_uuid):
             return
         if self._worth_keeping() and not Prompts.confirm(
@@ -352,7 +401,7 @@ class CallForm(QWidget):
 
     def save(self) -> None:
         """Save the call (ending it first if the timer runs), then clear for the next one."""
-        if self._saving:
+        if self._saving or self._viewing:
             return
         if self.is_blank():
             self.bar.set_status(self.tr("Nothing to save yet: start a call or write a note first."))
@@ -419,9 +468,24 @@ class CallForm(QWidget):
         """Delete the offered draft for good, after asking."""
         self.offers.discard_offered()
 
+    def begin_editing(self) -> None:
+        """Make the open saved call editable ("Edit this call", Alt+E)."""
+        if not self._viewing or self._saving:
+            return
+        self._viewing = False
+        self.note.set_read_only(False)
+        self._after_load()
+        first = self.sections[next(iter(self.sections))]
+        first.moveCursor(QTextCursor.MoveOperation.End)  # go on from what is there
+        self.focus_section(next(iter(self.sections)))
+
     def stop_editing(self) -> None:
-        """Leave edit mode; asks first if there are changes that were not saved."""
+        """Close the open call; asks first if there are changes that were not saved."""
         if self._editing is None or self._saving:
+            return
+        if self._viewing:
+            self.clear()
+            self.check_drafts()
             return
         changed = self._loaded_snapshot is None or self.fields() != self._loaded_snapshot
         if changed and not Prompts.confirm(
@@ -455,6 +519,8 @@ class CallForm(QWidget):
 
     def _reset_widgets(self) -> None:
         self._editing = None
+        self._viewing = False
+        self.note.set_read_only(False)
         self._loaded_snapshot = None
         self.timing.reset()
         self.note.reset()
@@ -463,11 +529,26 @@ class CallForm(QWidget):
         """Bring buttons, banners and hints in line with what the form now holds."""
         self._update_buttons()
         self.timing.refresh()
-        if self._editing is not None and self._editing.started_at is not None:
-            self.open_banner.show_editing(local_when(self._editing.started_at, self._clock.now()))
+        call = self._editing
+        if call is not None:
+            when = time_text(call.started_at)  # as the Calls list shows it
+            self.bar.set_heading(self.tr("Call on {when}").format(when=when))
+            self.bar.set_status("")  # no "Call saved" from the last one
+            if self._viewing:
+                self.open_banner.show_reading(when)
+            else:
+                self.open_banner.show_editing(when)
         else:
+            self.bar.set_heading(self.tr("Log a call"))
             self.open_banner.hide()
-        self.side.show_hints_for(self.note.focused_section())
+        self._show_hints(self.note.focused_section())
+
+    def _show_hints(self, source: object) -> None:
+        """The lens hint for the section being written, scrolled into view when it speaks."""
+        section = source if isinstance(source, LensTextEdit) else None
+        self.side.show_hints_for(section)
+        if section is not None and section.hits():
+            self.side_scroll.ensureWidgetVisible(self.side.lens_hint)
 
     def _topics_loaded(self, topics: list[str]) -> None:
         """Replace the list, keeping what was ticked (and any ticked topic now removed)."""
@@ -504,6 +585,7 @@ class CallForm(QWidget):
         self.bar.set_status(self.tr("Call saved. Ready for the next one."))
         self.saved.emit(call.uuid)
         self.check_drafts()
+        self.scroll_area.verticalScrollBar().setValue(0)  # the next call starts at the top
         self.bar.start_button.setFocus(Qt.FocusReason.OtherFocusReason)
         if was_edit:
             self.bar.set_status(self.tr("Changes saved."))
@@ -530,7 +612,8 @@ class CallForm(QWidget):
         self._park()
         self.load_call(call, alias)
         self.check_drafts()
-        self.focus_section(next(iter(self.sections)))
+        self.scroll_area.verticalScrollBar().setValue(0)
+        self.open_banner.edit_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _open_failed(self, error: BaseException) -> None:
         Prompts.warn(self, self.tr("This call cannot be opened"), describe(error))
@@ -545,10 +628,10 @@ class CallForm(QWidget):
 
     def _worth_keeping(self) -> bool:
         """An edit is worth a draft once it differs from the saved call; a new note once
-        anything is on it."""
+        something is typed or chosen (a started timer alone leaves no empty draft)."""
         if self._editing is not None:
             return self._loaded_snapshot is None or self.fields() != self._loaded_snapshot
-        return self.has_content()
+        return not self.note.is_untouched()
 
     def _park(self) -> None:
         """Keep the open note as a draft and clear the form (the banner offers it back)."""
@@ -588,10 +671,12 @@ class CallForm(QWidget):
     def _update_buttons(self) -> None:
         idle = not self._saving
         live = self._editing is None
-        self.bar.start_button.setEnabled(idle and live and not self.timer.running)
+        startable = live or self._viewing
+        self.bar.start_button.setEnabled(idle and startable and not self.timer.running)
         self.bar.end_button.setEnabled(idle and self.timer.running)
-        self.bar.save_button.setEnabled(idle)
+        self.bar.save_button.setEnabled(idle and not self._viewing)
         self.bar.past_toggle.setEnabled(idle and live and not self.timer.running)
+        self.bar.past_times.setEnabled(not self._viewing)
 
     def _past_toggled(self, checked: bool) -> None:
         self.timing.past_toggled(checked, by_person=not self._quiet)

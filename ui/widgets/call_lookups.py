@@ -19,7 +19,7 @@ from ui.widgets.call_drafts import while_alive
 from ui.widgets.caller_card import CallerCard
 from ui.widgets.caller_picker import CallerPicker
 from warmline.callers import Caller
-from warmline.calls import day_start
+from warmline.calls import Call, day_start
 from warmline.session import Session
 
 
@@ -37,7 +37,7 @@ class CallLookups(QObject):
         picker: CallerPicker,
         card: CallerCard,
         set_topics: Callable[[list[str]], None],
-        exclude: Callable[[], str | None],
+        opened: Callable[[], Call | None],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -45,7 +45,7 @@ class CallLookups(QObject):
         self._picker = picker
         self._card = card
         self._set_topics = set_topics
-        self._exclude = exclude
+        self._opened = opened
         self._request = 0
         picker.picked_changed.connect(self._picked)
         backend.records_changed.connect(self._records_changed)
@@ -61,13 +61,16 @@ class CallLookups(QObject):
         if caller is None:
             return
         request = self._request
-        since = local_midnight_utc(self._backend.clock.now())
-        exclude = self._exclude()
+        opened = self._opened()
+        # A saved call's card speaks of its own day and the calls before it.
+        before = opened.started_at if opened is not None else None
+        since = local_midnight_utc(before or self._backend.clock.now())
+        exclude = opened.uuid if opened is not None else None
         uuid = caller.uuid
 
         def fetch(session: Session) -> tuple[int, str | None]:
-            count = session.calls.count_for_caller_since(uuid, since)
-            recent = session.calls.for_caller(uuid, limit=2)
+            count = session.calls.count_for_caller_since(uuid, since, before)
+            recent = session.calls.for_caller(uuid, limit=2, before=before)
             last = next((c for c in recent if c.uuid != exclude), None)
             return count, (last.moving_towards if last is not None else None)
 
@@ -76,7 +79,12 @@ class CallLookups(QObject):
                 return  # another regular was picked meanwhile
             count, last = result
             self._card.show_regular(
-                caller.alias, caller.agreement_text(), count, caller.calls_per_day, last
+                caller.alias,
+                caller.agreement_text(),
+                count,
+                caller.calls_per_day,
+                last,
+                that_day=before is not None,
             )
 
         self._backend.run(fetch, on_done=while_alive(self, show))

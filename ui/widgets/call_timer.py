@@ -210,6 +210,7 @@ class CallTiming(QObject):
         self.past = past
         self.timer = CallTimer(clock, self)
         self._loaded: tuple[QDateTime, QTime] | None = None
+        self._loaded_call: Call | None = None
         self.timer.changed.connect(self.refresh)
 
     @property
@@ -220,6 +221,7 @@ class CallTiming(QObject):
     def reset(self) -> None:
         """Not started, not a past call, no saved call's times."""
         self._loaded = None
+        self._loaded_call = None
         self.timer.reset()
         self.toggle.setChecked(False)
 
@@ -227,6 +229,13 @@ class CallTiming(QObject):
         """Show a saved call's times and remember them, to tell later if they were changed."""
         self.past.set_times(call.started_at or self._clock.now(), call.ended_at)
         self._loaded = self.past.shown()
+        self._loaded_call = call
+
+    def _untouched_call(self) -> Call | None:
+        """The saved call whose times are shown unchanged, if any."""
+        if self._loaded_call is not None and self._loaded == self.past.shown():
+            return self._loaded_call
+        return None
 
     def show_past(self, start: datetime | None, end: datetime | None) -> None:
         """Switch to typed-in times, showing these."""
@@ -248,7 +257,7 @@ class CallTiming(QObject):
         An edited call whose times were not touched keeps its exact stored times (the edits
         only show minutes, and opening a call must not quietly round them).
         """
-        if editing is not None and self._loaded == self.past.shown():
+        if editing is not None and self._untouched_call() is not None:
             return editing.started_at or self._clock.now(), editing.ended_at
         if self.past_mode:
             return self.past.times()
@@ -257,7 +266,10 @@ class CallTiming(QObject):
         return self._clock.now(), None
 
     def text(self) -> str:
-        """What the timer display shows now."""
+        """What the timer display shows now (a saved call's exact length, to the second)."""
+        saved = self._untouched_call()
+        if saved is not None and saved.started_at is not None and saved.ended_at is not None:
+            return format_elapsed((saved.ended_at - saved.started_at).total_seconds())
         if self.past_mode:
             start, end = self.past.times()
             return format_elapsed((end - start).total_seconds())
