@@ -215,8 +215,12 @@ def test_at_200_percent_the_card_and_hint_stay_in_reach(
     wait_idle(qtbot, runner)
     card = child(page, QWidget, "caller-card")
     hint = child(page, QWidget, "lens-hint")
-    # The page never grows past the window: the note and the side column scroll on their own.
+    # The page never grows past the window: the note and the side column scroll on their own,
+    # and the bar's buttons and times wrap instead of widening it.
+    form.open_banner.show_editing("Mon 23 Nov 2026, 18:35")
+    form.bar.past_toggle.setChecked(True)
     assert form.minimumSizeHint().height() <= page.height()
+    assert form.minimumSizeHint().width() <= page.width()
     side = page.findChild(QScrollArea, "call-side-scroll")
     assert side is not None
     assert in_view(side, card)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ui.theme import set_role
 from ui.widgets.call_timer import PastCallTimes, format_elapsed
+from ui.widgets.flow_layout import FlowLayout
 
 
 class CallBar(QWidget):
@@ -66,25 +67,26 @@ class CallBar(QWidget):
         self.status = QLabel(self)
         self.status.setObjectName("draft-status")
         self.status.setWordWrap(True)
+        self.status.hide()
         set_role(self.status, "hint")
 
-        top = QHBoxLayout()
-        top.setSpacing(12)
-        top.addWidget(self.heading)
-        top.addWidget(self.timer_label)
-        top.addWidget(self.start_button)
-        top.addWidget(self.end_button)
-        top.addStretch(1)
-        top.addWidget(self.save_button)
-        second = QHBoxLayout()
-        second.setSpacing(12)
-        second.addWidget(self.past_toggle)
-        second.addWidget(self.past_times, 1)
-        second.addWidget(self.status, 1)
+        # Rows that wrap: at 200 % text the heading, buttons and times are wider than most
+        # windows, and a fixed row would force a sideways scroll instead.
+        top = FlowLayout()
+        for widget in (
+            self.heading,
+            self.timer_label,
+            self.start_button,
+            self.end_button,
+            self.save_button,
+            self.past_toggle,
+            self.past_times,
+        ):
+            top.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
-        layout.addLayout(second)
+        layout.addWidget(self.status)
 
     def set_heading(self, text: str) -> None:
         """ "Log a call", or which saved call is open."""
@@ -93,6 +95,7 @@ class CallBar(QWidget):
     def set_status(self, text: str, role: str = "hint") -> None:
         """The line beside the times: drafts kept safe, a save, or what went wrong."""
         self.status.setText(text)
+        self.status.setVisible(bool(text))
         set_role(self.status, role)
 
     def show_time(self, text: str, running: bool) -> None:

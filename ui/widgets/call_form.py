@@ -194,6 +194,15 @@ class CallForm(QWidget):
         """The side column keeps room for a few words a line at any text size."""
         self.side_scroll.setMinimumWidth(self.fontMetrics().averageCharWidth() * 22 + 8)
 
+    def hasHeightForWidth(self) -> bool:
+        """No: the note and the side column scroll on their own.
+
+        Wrapped text inside would otherwise make the workspace's scroll area around the page
+        size the page to the note's whole preferred height: a second scroll bar that moves
+        the bar (timer, Save) out of sight at large text sizes.
+        """
+        return False
+
     def changeEvent(self, event: QEvent) -> None:
         """Follow text-size changes."""
         super().changeEvent(event)

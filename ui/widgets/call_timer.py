@@ -13,9 +13,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QDate, QDateTime, QObject, QTime, QTimer, Signal
-from PySide6.QtWidgets import QCheckBox, QDateTimeEdit, QHBoxLayout, QLabel, QTimeEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QDateTimeEdit, QLabel, QTimeEdit, QWidget
 
 from ui.clock import Clock
+from ui.widgets.flow_layout import FlowLayout
 from warmline.calls import Call
 
 TICK_MS = 1000
@@ -161,14 +162,10 @@ class PastCallTimes(QWidget):
         start_label.setBuddy(self.start_edit)
         end_label = QLabel(self.tr("Ca&ll ended"), self)
         end_label.setBuddy(self.end_edit)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(start_label)
-        layout.addWidget(self.start_edit)
-        layout.addSpacing(12)
-        layout.addWidget(end_label)
-        layout.addWidget(self.end_edit)
-        layout.addStretch(1)
+        # Wraps at large text sizes rather than widening the bar it sits in.
+        layout = FlowLayout(self, spacing=8)
+        for widget in (start_label, self.start_edit, end_label, self.end_edit):
+            layout.addWidget(widget)
         self.start_edit.dateTimeChanged.connect(self.changed)
         self.end_edit.timeChanged.connect(self.changed)
 
