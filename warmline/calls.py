@@ -119,14 +119,29 @@ class CallRepository(Repository[Call]):
     def between(self, start: datetime, end: datetime) -> list[Call]:
         return self.select("started_at >= ? and started_at < ?", [to_iso(start), to_iso(end)])
 
-    def for_caller(self, caller_uuid: str, limit: int | None = None) -> list[Call]:
-        return self.select("caller_uuid = ?", [caller_uuid], limit=limit)
+    def for_caller(
+        self, caller_uuid: str, limit: int | None = None, before: datetime | None = None
+    ) -> list[Call]:
+        """A regular's calls, newest first; with ``before``, only those that started earlier."""
+        if before is None:
+            return self.select("caller_uuid = ?", [caller_uuid], limit=limit)
+        return self.select(
+            "caller_uuid = ? and started_at < ?", [caller_uuid, to_iso(before)], limit=limit
+        )
 
     def for_shift(self, shift_uuid: str) -> list[Call]:
         return self.select("shift_uuid = ?", [shift_uuid])
 
-    def count_for_caller_since(self, caller_uuid: str, since: datetime) -> int:
-        return self.count("caller_uuid = ? and started_at >= ?", [caller_uuid, to_iso(since)])
+    def count_for_caller_since(
+        self, caller_uuid: str, since: datetime, before: datetime | None = None
+    ) -> int:
+        """How many calls a regular made from ``since`` (and, with ``before``, until then)."""
+        if before is None:
+            return self.count("caller_uuid = ? and started_at >= ?", [caller_uuid, to_iso(since)])
+        return self.count(
+            "caller_uuid = ? and started_at >= ? and started_at < ?",
+            [caller_uuid, to_iso(since), to_iso(before)],
+        )
 
     def last_for_caller(self, caller_uuid: str) -> Call | None:
         calls = self.for_caller(caller_uuid, limit=1)

@@ -7,7 +7,9 @@ row's table, UUID, revision and (for personal data) owner.
 
 Edits bump the revision. An update names the revision it was based on; if someone saved
 in between, the update raises :class:`~warmline.errors.Conflict` instead of overwriting.
-The body being replaced is kept in ``revisions``, still sealed, so history survives.
+The body being replaced is kept in ``revisions``, still sealed, so history survives, beside
+who replaced it and when (an account UUID and a time, in clear like a record's own author
+and times; see :meth:`Repository.edits`).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from warmline.accounts import Account, AccountKeys
 from warmline.crypto import Key, SealContext, key_for, open_at, seal_json
 from warmline.db import writing
 from warmline.errors import Conflict, Locked, NotFound, Tampered
-from warmline.timeutil import to_iso, utcnow
+from warmline.timeutil import from_iso, to_iso, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +62,19 @@ class Record:
     uuid: str = ""
     revision: int = 0
     damaged: bool = False
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Who made one revision of a record by editing it, and when.
+
+    Read from the clear columns of ``revisions`` (``edited_by`` is an account UUID, as a
+    record's author is): nothing is unsealed to answer it, and nothing new is stored.
+    """
+
+    revision: int
+    edited_by: str
+    edited_at: datetime | None
 
 
 R = TypeVar("R", bound=Record)
@@ -422,3 +437,20 @@ class Repository(Generic[R]):
             row = dict(current[0], revision=rev["revision"], body=rev["body"])
             out.append(self._row_to_record(row))
         return out
+
+    def edits(self, record_uuid: str) -> list[Edit]:
+        """Who made each revision after the first, and when, oldest first.
+
+        Revision *n* + 1 replaced revision *n*; its row in ``revisions`` holds the old body
+        and the edit that replaced it, so each row answers for the revision after it.
+        """
+        self._ctx.check()
+        rows = self._db.query(
+            "select revision, edited_by, edited_at from revisions "
+            "where table_name = ? and record_uuid = ? order by revision",
+            [self.table, record_uuid],
+        )
+        return [
+            Edit(row["revision"] + 1, row["edited_by"] or "", from_iso(row["edited_at"]))
+            for row in rows
+        ]

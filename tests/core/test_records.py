@@ -57,6 +57,23 @@ def test_edit_bumps_revision_and_keeps_history(session: Session) -> None:
     assert [c.worldview for c in session.calls.history(call.uuid)] == ["first", "second"]
 
 
+def test_edits_say_who_made_each_version_and_when(session: Session, volunteer: Session) -> None:
+    call = session.calls.add(Call(started_at=T0, worldview="first"))
+    assert session.calls.edits(call.uuid) == []
+    mine = volunteer.calls.get(call.uuid)
+    mine.worldview = "second"
+    mine = volunteer.calls.update(mine)
+    mine.worldview = "third"
+    session.calls.update(mine)
+    edits = session.calls.edits(call.uuid)
+    assert [(e.revision, e.edited_by) for e in edits] == [
+        (2, volunteer.account.uuid),
+        (3, session.account.uuid),
+    ]
+    assert all(e.edited_at is not None and e.edited_at.tzinfo is not None for e in edits)
+    assert edits[0].edited_at <= edits[1].edited_at
+
+
 def test_racing_edits_give_the_second_a_conflict(session: Session, volunteer: Session) -> None:
     call = session.calls.add(Call(started_at=T0, mutuality="original"))
     mine = session.calls.get(call.uuid)
@@ -103,6 +120,11 @@ def test_caller_agreement_and_counts(session: Session) -> None:
             )
         )
     assert session.calls.count_for_caller_since(robin.uuid, T0) == 2
+    # Seen from the second call: one call before it, and that one is the last before it.
+    second = T0 + timedelta(hours=1)
+    assert session.calls.count_for_caller_since(robin.uuid, T0, before=second) == 1
+    (earlier,) = session.calls.for_caller(robin.uuid, before=second)
+    assert earlier.moving_towards == "try the garden group 0"
     last = session.calls.last_for_caller(robin.uuid)
     assert last is not None and last.moving_towards == "try the garden group 1"
     assert [c.alias for c in session.callers.all()] == ["Robin"]

@@ -27,7 +27,8 @@ from ui.clock import FakeClock
 from ui.prompts import Prompts
 from ui.screens.call import CallPage
 from ui.tasks import TaskRunner
-from ui.widgets.call_form import CallForm, local_midnight_utc
+from ui.widgets.call_form import CallForm
+from ui.widgets.call_lookups import local_midnight_utc
 from ui.widgets.call_timer import to_local_qdatetime
 from ui.widgets.lens_edit import LensTextEdit, hit_tooltip
 from warmline.callers import Caller
@@ -305,7 +306,7 @@ def test_regular_card_shows_agreement_calls_today_and_last_moving_towards(
 
     assert card.isVisible()
     assert label_text(page, "caller-card-alias") == "Robin"
-    assert "up to 2 calls a day, about 20 minutes" in label_text(page, "caller-card-agreement")
+    assert "Up to 2 calls a day, about 20 minutes" in label_text(page, "caller-card-agreement")
     assert "already called 2 times today" in label_text(page, "caller-card-today")
     assert "Asking the neighbour round for tea" in label_text(page, "caller-card-last")
     # At the agreed number: said gently, and nothing is blocked.
@@ -697,6 +698,7 @@ def test_open_call_edits_and_keeps_history(
     assert child(page, QWidget, "edit-banner").isVisible()
     assert section(page, "connection").toPlainText() == "First words"
     assert form.fields()["topics"] == ["Sleep", "Old topic"]
+    child(page, QPushButton, "call-edit").click()
     assert not child(page, QPushButton, "call-start").isEnabled()
 
     section(page, "connection").setPlainText("First words, and more")
@@ -720,6 +722,7 @@ def test_conflicting_edit_warns_and_keeps_the_text(
     form = form_of(page)
     page.open_call(saved.uuid)
     wait_idle(qtbot, runner)
+    form.begin_editing()
 
     behind_its_back = session.calls.get(saved.uuid)
     behind_its_back.worldview = "Someone else's change"
@@ -760,6 +763,7 @@ def test_stop_editing_asks_when_changed(
     form = form_of(page)
     page.open_call(saved.uuid)
     wait_idle(qtbot, runner)
+    form.begin_editing()
     section(page, "connection").setPlainText("Changed")
     Prompts.set_next_answers([False])
     child(page, QPushButton, "edit-stop").click()

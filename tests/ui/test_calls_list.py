@@ -426,7 +426,8 @@ def test_earlier_versions_open_read_only(
     assert isinstance(dialog, CallHistoryDialog)
     wait_idle(qtbot, runner)
     assert [c.revision for c in dialog.versions] == [1, 2, 3]
-    assert dialog.list.count() == 3 and dialog.list.item(2).text() == "Current version"
+    assert dialog.list.count() == 3
+    assert dialog.list.item(2).text().startswith("Current version")
     assert "seedlings" in dialog.text.toPlainText()  # the first version is shown first
     dialog.list.setCurrentRow(2)
     assert "Third version" in dialog.text.toPlainText()

@@ -186,3 +186,17 @@ def test_custom_lens_and_helpers() -> None:
 def test_hit_at_ignores_points_below_the_text(qtbot: QtBot, edit: LensTextEdit) -> None:
     type_and_scan(qtbot, edit, "a relapse")
     assert edit.hit_at(QPoint(5, edit.viewport().height() - 2)) is None
+
+
+def test_input_methods_are_asked_not_to_learn_or_predict(edit: LensTextEdit) -> None:
+    hints = edit.inputMethodHints()
+    assert hints & Qt.InputMethodHint.ImhSensitiveData
+    assert hints & Qt.InputMethodHint.ImhNoPredictiveText
+    # The form's own line fields use the same helper.
+    from ui.widgets.lens_edit import keep_input_private
+
+    line = QLineEdit()
+    keep_input_private(line)
+    assert line.inputMethodHints() == edit.inputMethodHints() & (
+        Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText
+    )

@@ -460,6 +460,11 @@ def test_keyboard_only_a_call_is_logged_then_found_by_search(
     qtbot.waitUntil(
         lambda: "heron" in (window.findChild(LensTextEdit, "section-connection").toPlainText())
     )
+    # An opened call is read-only until "Edit this call" (Alt+E).
+    connection = window.findChild(LensTextEdit, "section-connection")
+    assert connection.isReadOnly()
+    _press(qtbot, Qt.Key.Key_E, alt)
+    qtbot.waitUntil(lambda: not connection.isReadOnly())
     _press(qtbot, Qt.Key.Key_S, ctrl)  # save the (unchanged) edit: back to the list
     wait_idle(qtbot, controller.runner)
     qtbot.waitUntil(lambda: controller.window.workspace.current_page().key == "calls")

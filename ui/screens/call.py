@@ -3,7 +3,7 @@
 The page is a thin frame around :class:`~ui.widgets.call_form.CallForm`; it exists so the
 main window has one place to reach for the two things it needs from outside:
 
-* :meth:`CallPage.open_call` — the Calls list opens a saved call here for editing.
+* :meth:`CallPage.open_call` — the Calls list opens a saved call here, to read and then edit.
 * :meth:`CallPage.flush_draft` — the app calls it when locking, *before* queuing the lock's
   own work, so the open note's last words reach the vault (sealed) before the session goes.
 

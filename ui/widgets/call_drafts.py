@@ -8,24 +8,100 @@ being saved (the save discards the draft, and a later autosave must not bring it
 order, so a write queued before the lock's own work lands before the session goes.
 
 Drafts are sealed with the writer's personal key by the core; this class never sees a key.
+The small helpers at the top describe the saved-call part of a draft's fields, which must
+read back after an app update (hence :data:`FIELDS_VERSION`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from shiboken6 import isValid
 
 from ui.backend import Backend, describe
+from warmline import ips
+from warmline.calls import Call, CallerKind
 from warmline.drafts import Draft
 from warmline.records import new_uuid
+from warmline.timeutil import from_iso, to_iso
 
 #: The kind of draft the call form writes.
 CALL_DRAFT = "call"
+#: Version of the dict the call form's ``fields()`` returns (drafts outlive app versions).
+FIELDS_VERSION = 1
 
 T = TypeVar("T")
+
+
+def iso(moment: datetime | None) -> str | None:
+    """A moment as a draft stores it (ISO text), None kept as None."""
+    return to_iso(moment) if moment is not None else None
+
+
+def when(value: object) -> datetime | None:
+    """A datetime from a draft's ISO string; None for anything missing or damaged."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return from_iso(value)
+    except ValueError:
+        return None
+
+
+def editing_fields(call: Call | None) -> dict[str, Any] | None:
+    """What a draft keeps about the saved call being edited (not its notes: those are the
+    form's fields), so a restored edit still saves over the right revision."""
+    if call is None:
+        return None
+    return {
+        "uuid": call.uuid,
+        "revision": call.revision,
+        "author_uuid": call.author_uuid,
+        "shift_uuid": call.shift_uuid,
+        "caller_uuid": call.caller_uuid,
+        "started_at": iso(call.started_at),
+        "ended_at": iso(call.ended_at),
+    }
+
+
+def editing_from_fields(value: object) -> Call | None:
+    """The saved call a draft was editing, from :func:`editing_fields`; None for a new note."""
+    if not isinstance(value, dict) or not value.get("uuid"):
+        return None
+    return Call(
+        uuid=str(value["uuid"]),
+        revision=int(value.get("revision") or 0),
+        author_uuid=str(value.get("author_uuid") or ""),
+        shift_uuid=value.get("shift_uuid"),
+        caller_uuid=value.get("caller_uuid"),
+        started_at=when(value.get("started_at")),
+        ended_at=when(value.get("ended_at")),
+    )
+
+
+def is_empty_note(fields: dict[str, Any]) -> bool:
+    """True for a draft with nothing typed or chosen: a timer started and nothing more.
+
+    Such drafts are not written any more; ones left by earlier versions are dropped quietly
+    instead of being offered back as an "unfinished note" with nothing in it.
+    """
+    if fields.get("editing"):
+        return False
+    texts = [fields.get(name) for name in (*Call.IPS_FIELDS, "alias", "resources_shared")]
+    texts.append(fields.get("follow_up"))
+    if any(isinstance(text, str) and text.strip() for text in texts):
+        return False
+    if fields.get("topics") or fields.get("crisis_offered"):
+        return False
+    defaults = {
+        "caller_kind": CallerKind.ANONYMOUS.value,
+        "channel": ips.channels()[0].id,
+        "contact_kind": ips.contact_kinds()[0].id,
+    }
+    return all(fields.get(name) in (None, "", default) for name, default in defaults.items())
 
 
 def while_alive(owner: QObject, callback: Callable[[T], None]) -> Callable[[T], None]:

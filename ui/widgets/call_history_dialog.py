@@ -3,6 +3,11 @@
 Edits never overwrite: the core keeps each replaced version, still sealed, so a note can be
 checked against what was first written (the person a note is about may ask what changed).
 This dialog only reads them; nothing here can change a call.
+
+Each version says who saved it and when: the first is the call's author; each later one
+comes from :meth:`~warmline.records.Repository.edits`, which reads the account and time the
+core already keeps in clear beside each sealed earlier body. Names come from the accounts
+the backend already holds, so nothing new is unsealed or stored to show them.
 """
 
 from __future__ import annotations
@@ -21,9 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from ui.backend import Backend, describe
+from ui.models.calls_model import time_text
 from ui.theme import set_role
 from warmline.calls import Call
 from warmline.ips import tasks
+from warmline.records import Edit
 from warmline.session import Session
 
 
@@ -31,7 +38,22 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("CallHistoryDialog", text)
 
 
-def version_text(call: Call) -> str:
+def edited_text(count: int) -> str:
+    """How often a call was edited, in words."""
+    if count == 1:
+        return _tr("Edited once.")
+    return _tr("Edited {n} times.").format(n=count)
+
+
+def saved_by_text(who: str, edit: Edit | None) -> str:
+    """Who saved a version, and when if known ("Sam, Mon 23 Nov 2026, 18:40")."""
+    if edit is None:
+        return _tr("first written by {who}").format(who=who)
+    when = time_text(edit.edited_at)
+    return _tr("edited by {who}, {when}").format(who=who, when=when) if when else who
+
+
+def version_text(call: Call, saved_by: str = "") -> str:
     """One version of a call's notes as plain text, under the IPS task titles."""
     if call.damaged:
         return _tr(
@@ -49,7 +71,8 @@ def version_text(call: Call) -> str:
         (_tr("To follow up"), call.follow_up.strip()),
     )
     parts.extend(f"{title}\n{text}" for title, text in extras if text)
-    return "\n\n".join(parts) if parts else _tr("(No notes in this version.)")
+    body = "\n\n".join(parts) if parts else _tr("(No notes in this version.)")
+    return f"{saved_by[:1].upper()}{saved_by[1:]}.\n\n{body}" if saved_by else body
 
 
 class CallHistoryDialog(QDialog):
@@ -63,6 +86,8 @@ class CallHistoryDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(640, 420)
         self._versions: list[Call] = []
+        self._saved_by: list[str] = []
+        self._backend = backend
 
         self.summary = QLabel(self.tr("Opening the earlier versions…"))
         self.summary.setObjectName("call-history-summary")
@@ -90,8 +115,9 @@ class CallHistoryDialog(QDialog):
         layout.addWidget(buttons)
         self.list.currentRowChanged.connect(self._show_version)
 
-        def load(session: Session) -> list[Call]:
-            return [*session.calls.history(call_uuid), session.calls.get(call_uuid)]
+        def load(session: Session) -> tuple[list[Call], list[Edit]]:
+            versions = [*session.calls.history(call_uuid), session.calls.get(call_uuid)]
+            return versions, session.calls.edits(call_uuid)
 
         backend.run(load, self._loaded, self._failed)
 
@@ -99,25 +125,35 @@ class CallHistoryDialog(QDialog):
     def versions(self) -> list[Call]:
         return list(self._versions)
 
-    def _loaded(self, versions: list[Call]) -> None:
+    def _loaded(self, result: tuple[list[Call], list[Edit]]) -> None:
+        versions, edits = result
         self._versions = versions
+        by_revision = {edit.revision: edit for edit in edits}
+        author = versions[-1].author_uuid if versions else ""
+        self._saved_by = []
         self.list.clear()
         last = len(versions) - 1
-        for number in range(len(versions)):
+        for number, version in enumerate(versions):
+            edit = by_revision.get(version.revision) if number else None
+            who = self._backend.display_name(edit.edited_by if edit else author)
+            saved_by = saved_by_text(who, edit) if who else ""
+            self._saved_by.append(saved_by)
             if number == last:
                 label = self.tr("Current version")
             else:
                 label = self.tr("Version {n}").format(n=number + 1)
-            self.list.addItem(QListWidgetItem(label))
+            item = QListWidgetItem(f"{label}\n{saved_by}" if saved_by else label)
+            item.setToolTip(saved_by)
+            self.list.addItem(item)
         if last == 0:
             self.summary.setText(
                 self.tr("This call has not been edited, so there are no earlier versions.")
             )
         else:
             self.summary.setText(
-                self.tr(
-                    "Edited {n} times. Pick a version to read it; nothing here changes it."
-                ).format(n=last)
+                edited_text(last)
+                + " "
+                + self.tr("Pick a version to read it; nothing here changes it.")
             )
         if versions:
             self.list.setCurrentRow(0 if last else last)
@@ -129,12 +165,14 @@ class CallHistoryDialog(QDialog):
 
     def _show_version(self, row: int) -> None:
         if 0 <= row < len(self._versions):
-            self.text.setPlainText(version_text(self._versions[row]))
+            saved_by = self._saved_by[row] if row < len(self._saved_by) else ""
+            self.text.setPlainText(version_text(self._versions[row], saved_by))
         else:
             self.text.clear()
 
     def done(self, result: int) -> None:
         """Drop the opened versions as the window closes."""
         self._versions = []
+        self._saved_by = []
         self.text.clear()
         super().done(result)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from ui.theme import set_role
 from ui.widgets.caller_picker import CallerPicker
-from ui.widgets.lens_edit import LensTextEdit
+from ui.widgets.lens_edit import LensTextEdit, keep_input_private
 from warmline import ips
 from warmline.calls import CallerKind
 
@@ -165,14 +165,16 @@ class CallNote(QWidget):
         self.resources = QLineEdit(self)
         self.resources.setObjectName("call-resources")
         self.resources.setAccessibleName(self.tr("Resources shared"))
+        keep_input_private(self.resources)
         resources_label = QLabel(self.tr("Reso&urces shared"), self)
         resources_label.setBuddy(self.resources)
 
         self.crisis_offered = QCheckBox(self.tr("&Crisis resource offered"), self)
         self.crisis_offered.setObjectName("call-crisis-offered")
         self.crisis_offered.setAccessibleName(self.tr("Crisis resource offered"))
-        # Short enough for one line at 200% text; the tooltip says the rest.
-        self.crisis_connected = QCheckBox(self.tr("Caller a&greed to be connected"), self)
+        # Short enough for one line at 200% text; the tooltip says the rest. Alt+Y: every
+        # letter of "Caller agreed to be connected" is taken (G is the Go menu).
+        self.crisis_connected = QCheckBox(self.tr("The&y agreed to be connected"), self)
         self.crisis_connected.setObjectName("call-crisis-connected")
         self.crisis_connected.setAccessibleName(self.tr("Caller agreed to be connected"))
         self.crisis_connected.setToolTip(
@@ -183,6 +185,7 @@ class CallNote(QWidget):
         self.follow_up = QLineEdit(self)
         self.follow_up.setObjectName("call-follow-up")
         self.follow_up.setAccessibleName(self.tr("Follow-up for the next shift"))
+        keep_input_private(self.follow_up)
         follow_label = QLabel(self.tr("Follow-up for the ne&xt shift"), self)
         follow_label.setBuddy(self.follow_up)
 
@@ -299,6 +302,23 @@ class CallNote(QWidget):
         return values
 
     # -- writing -------------------------------------------------------------------------------
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Reading a saved call: text stays focusable and selectable, nothing can change."""
+        for edit in self.sections.values():
+            edit.setReadOnly(read_only)
+        for line in (self.picker.alias_edit, self.resources, self.follow_up):
+            line.setReadOnly(read_only)
+        choices: list[QWidget] = [
+            *self.picker.buttons.values(),
+            self.channel,
+            self.contact_kind,
+            self.topics,
+            self.crisis_offered,
+        ]
+        for widget in choices:
+            widget.setEnabled(not read_only)
+        self.crisis_connected.setEnabled(not read_only and self.crisis_offered.isChecked())
 
     def reset(self) -> None:
         """Everything empty, choices back to their defaults."""

@@ -13,9 +13,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QDate, QDateTime, QObject, QTime, QTimer, Signal
-from PySide6.QtWidgets import QDateTimeEdit, QHBoxLayout, QLabel, QTimeEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QDateTimeEdit, QLabel, QTimeEdit, QWidget
 
 from ui.clock import Clock
+from ui.widgets.flow_layout import FlowLayout
+from warmline.calls import Call
 
 TICK_MS = 1000
 
@@ -160,14 +162,10 @@ class PastCallTimes(QWidget):
         start_label.setBuddy(self.start_edit)
         end_label = QLabel(self.tr("Ca&ll ended"), self)
         end_label.setBuddy(self.end_edit)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(start_label)
-        layout.addWidget(self.start_edit)
-        layout.addSpacing(12)
-        layout.addWidget(end_label)
-        layout.addWidget(self.end_edit)
-        layout.addStretch(1)
+        # Wraps at large text sizes rather than widening the bar it sits in.
+        layout = FlowLayout(self, spacing=8)
+        for widget in (start_label, self.start_edit, end_label, self.end_edit):
+            layout.addWidget(widget)
         self.start_edit.dateTimeChanged.connect(self.changed)
         self.end_edit.timeChanged.connect(self.changed)
 
@@ -188,3 +186,92 @@ class PastCallTimes(QWidget):
         if end < start:
             end = from_local(start_qt.date().addDays(1), self.end_edit.time())
         return start, end
+
+
+class CallTiming(QObject):
+    """The times of the open note: the live timer, typed-in times, or a saved call's own.
+
+    Why one object: three sources of truth (the running timer, the "Log a past call" times,
+    and a saved call's exact stored times) must agree on what is shown and what is stored.
+    """
+
+    #: The display text and whether the call is still running, whenever either may change.
+    display = Signal(str, bool)
+
+    def __init__(
+        self, clock: Clock, toggle: QCheckBox, past: PastCallTimes, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._clock = clock
+        self.toggle = toggle
+        self.past = past
+        self.timer = CallTimer(clock, self)
+        self._loaded: tuple[QDateTime, QTime] | None = None
+        self._loaded_call: Call | None = None
+        self.timer.changed.connect(self.refresh)
+
+    @property
+    def past_mode(self) -> bool:
+        """True when the times are typed in rather than timed."""
+        return self.toggle.isChecked()
+
+    def reset(self) -> None:
+        """Not started, not a past call, no saved call's times."""
+        self._loaded = None
+        self._loaded_call = None
+        self.timer.reset()
+        self.toggle.setChecked(False)
+
+    def remember_loaded(self, call: Call) -> None:
+        """Show a saved call's times and remember them, to tell later if they were changed."""
+        self.past.set_times(call.started_at or self._clock.now(), call.ended_at)
+        self._loaded = self.past.shown()
+        self._loaded_call = call
+
+    def _untouched_call(self) -> Call | None:
+        """The saved call whose times are shown unchanged, if any."""
+        if self._loaded_call is not None and self._loaded == self.past.shown():
+            return self._loaded_call
+        return None
+
+    def show_past(self, start: datetime | None, end: datetime | None) -> None:
+        """Switch to typed-in times, showing these."""
+        self.past.set_times(start or self._clock.now(), end)
+        self.toggle.setChecked(True)
+        self.past.show()
+
+    def past_toggled(self, checked: bool, by_person: bool) -> None:
+        """Follow the "Log a past call" box; ticked by hand, it starts from the timer's times."""
+        if checked and by_person:
+            now = self._clock.now()
+            self.past.set_times(self.timer.started_at or now, self.timer.ended_at or now)
+        self.past.setVisible(checked)
+        self.refresh()
+
+    def times(self, editing: Call | None) -> tuple[datetime, datetime | None]:
+        """When the call started and ended, from the timer or the typed-in times.
+
+        An edited call whose times were not touched keeps its exact stored times (the edits
+        only show minutes, and opening a call must not quietly round them).
+        """
+        if editing is not None and self._untouched_call() is not None:
+            return editing.started_at or self._clock.now(), editing.ended_at
+        if self.past_mode:
+            return self.past.times()
+        if self.timer.started_at is not None:
+            return self.timer.started_at, self.timer.ended_at
+        return self._clock.now(), None
+
+    def text(self) -> str:
+        """What the timer display shows now (a saved call's exact length, to the second)."""
+        saved = self._untouched_call()
+        if saved is not None and saved.started_at is not None and saved.ended_at is not None:
+            return format_elapsed((saved.ended_at - saved.started_at).total_seconds())
+        if self.past_mode:
+            start, end = self.past.times()
+            return format_elapsed((end - start).total_seconds())
+        return self.timer.text()
+
+    def refresh(self, *_args: object) -> None:
+        """Emit the display now (the timer also ticks by itself every second)."""
+        self.display.emit(self.text(), self.timer.running)

@@ -4,6 +4,9 @@ It shows the call agreement the regular and the line worked out together, how ma
 they have called today, and what they wanted to move towards last time. Reaching the agreed
 number of calls is mentioned gently and never stops anyone from talking: the agreement is
 something to keep kindly, together, not a rule the app enforces.
+
+For a saved call opened from the list, the counts are about *that* call's day and the calls
+before it, so reading Tuesday's call on Friday does not speak of Friday.
 """
 
 from __future__ import annotations
@@ -27,10 +30,29 @@ def calls_today_text(count: int) -> str:
     return _tr("They have already called {count} times today.").format(count=count)
 
 
-def agreement_reached_text(count: int, calls_per_day: int | None) -> str:
+def calls_that_day_text(count: int) -> str:
+    """For a saved call: how often the regular had called that day before it."""
+    if count == 0:
+        return _tr("This was their first call that day.")
+    if count == 1:
+        return _tr("Before this call, they had called once that day.")
+    return _tr("Before this call, they had called {count} times that day.").format(count=count)
+
+
+def sentence_case(text: str) -> str:
+    """Capital letters where sentences start, for display only (what is stored is kept)."""
+    parts = text.strip().split(". ")
+    return ". ".join(part[:1].upper() + part[1:] for part in parts)
+
+
+def agreement_reached_text(count: int, calls_per_day: int | None, that_day: bool = False) -> str:
     """A gentle note when this call reaches past the agreed calls a day; "" otherwise."""
     if not calls_per_day or count < calls_per_day:
         return ""
+    if that_day:
+        return _tr("Their agreement is up to {limit} a day, and this was call {number}.").format(
+            limit=calls_per_day, number=count + 1
+        )
     return _tr(
         "Their agreement is up to {limit} a day, and this is call {number}. It is fine to talk; "
         "you might gently mention the agreement together."
@@ -81,16 +103,23 @@ class CallerCard(QFrame):
         calls_today: int,
         calls_per_day: int | None,
         last_moving_towards: str | None,
+        that_day: bool = False,
     ) -> None:
-        """Fill the card for a regular. ``last_moving_towards`` None means no earlier call."""
+        """Fill the card for a regular. ``last_moving_towards`` None means no earlier call.
+
+        ``that_day``: the card is for a saved call, and ``calls_today`` counts the calls
+        before it on its own day.
+        """
         self.alias.setText(alias)
         self.agreement.setText(
-            self.tr("Call agreement: {text}").format(text=agreement)
-            if agreement
+            self.tr("Call agreement: {text}").format(text=sentence_case(agreement))
+            if agreement.strip()
             else self.tr("No call agreement written down.")
         )
-        self.today.setText(calls_today_text(calls_today))
-        reached = agreement_reached_text(calls_today, calls_per_day)
+        self.today.setText(
+            calls_that_day_text(calls_today) if that_day else calls_today_text(calls_today)
+        )
+        reached = agreement_reached_text(calls_today, calls_per_day, that_day)
         self.reached.setText(reached)
         if last_moving_towards is None:
             self.last.setText(self.tr("No earlier call logged with them yet."))

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.theme import set_role
+from ui.widgets.lens_edit import keep_input_private
 from warmline.callers import Caller
 from warmline.calls import CallerKind
 
@@ -68,6 +69,7 @@ class CallerPicker(QWidget):
         self.alias_edit = QLineEdit(self)
         self.alias_edit.setObjectName("caller-alias")
         self.alias_edit.setAccessibleName(self.tr("Alias"))
+        keep_input_private(self.alias_edit)
         self.alias_label.setBuddy(self.alias_edit)
         self._model = QStringListModel(self)
         self.completer = QCompleter(self._model, self.alias_edit)

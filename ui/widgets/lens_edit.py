@@ -11,11 +11,16 @@ quotation â€” which the lens leaves alone, since it is the caller's own words â€
 
 Tab moves to the next field (a tab character is never wanted in a note), which keeps the form
 quick to work through with one hand.
+
+What a person types about a caller must not end up in an input method's memory: on-screen
+keyboards and predictive input learn words to suggest them later, possibly to someone else
+or synced to a cloud. :func:`keep_input_private` asks them not to (a request: an input
+method may ignore it), and every note field and line about a caller uses it.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
@@ -25,6 +30,15 @@ from warmline.language import LanguageLens, LensHit, suggestion_text
 #: Delay between the last change and the scan; short enough to feel live, long enough
 #: not to rescan on every keystroke of a fast typist.
 SCAN_DELAY_MS = 150
+
+
+#: Input method hints for fields about a caller: do not learn these words, do not predict.
+PRIVATE_INPUT_HINTS = Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText
+
+
+def keep_input_private(widget: QWidget) -> None:
+    """Ask input methods not to learn or predict what is typed into ``widget``."""
+    widget.setInputMethodHints(widget.inputMethodHints() | PRIVATE_INPUT_HINTS)
 
 
 def hit_tooltip(hit: LensHit) -> str:
@@ -50,6 +64,7 @@ class LensTextEdit(QPlainTextEdit):
         self._hits: list[LensHit] = []
         self._scanned_text: str | None = None
         self.setTabChangesFocus(True)
+        keep_input_private(self)
         self.setPlaceholderText(placeholder)
         self._highlighter = LensHighlighter(self.document(), self.palette())
         self._scan_timer = QTimer(self)
