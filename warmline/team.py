@@ -3,14 +3,14 @@
 Coordinators add people (who type their own passphrase at the workstation), change roles,
 switch accounts off and reset passphrases. A reset wraps the team key afresh for a new
 user key; the old personal key is gone with the old passphrase, so that person's private
-reflections and drafts can never be opened again. :meth:`TeamAdmin.personal_record_count`
+reflections and drafts can never be opened again. :meth:`TeamAdmin.personal_records`
 lets the screen say how many before it happens, and the reset deletes them.
 """
 
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlite_utils import Database
 
@@ -31,6 +31,18 @@ from warmline.records import Unlocked
 
 if TYPE_CHECKING:
     from warmline.vault import Vault
+
+
+class PersonalRecords(NamedTuple):
+    """What only one person's passphrase can open, counted by kind so a screen can say
+    "2 private reflections and 1 unfinished note" rather than an unexplained total."""
+
+    reflections: int
+    unfinished_notes: int
+
+    @property
+    def total(self) -> int:
+        return self.reflections + self.unfinished_notes
 
 
 class TeamAdmin:
@@ -120,20 +132,24 @@ class TeamAdmin:
             )
         return self._other(account_uuid)
 
-    def personal_record_count(self, account_uuid: str) -> int:
+    def personal_records(self, account_uuid: str) -> PersonalRecords:
         """How many private records (reflections, drafts) a passphrase reset would lose."""
         self._ctx.check()
         if account_uuid != self._ctx.account.uuid:
             self._require_coordinator()
-        n = 0
+        counts = []
         for table in ("debriefs", "drafts"):
             row = next(
                 self._ctx.db.query(
                     f"select count(*) as n from {table} where owner_uuid = ?", [account_uuid]
                 )
             )
-            n += int(row["n"])
-        return n
+            counts.append(int(row["n"]))
+        return PersonalRecords(*counts)
+
+    def personal_record_count(self, account_uuid: str) -> int:
+        """The total of :meth:`personal_records`."""
+        return self.personal_records(account_uuid).total
 
     def reset_passphrase(
         self, account_uuid: str, new_passphrase: str, *, switch_on: bool = False
