@@ -40,8 +40,8 @@ class Locked(WarmlineError):
 class WeakKdfParameters(WarmlineError):
     def __init__(self) -> None:
         super().__init__(
-            "This account's key settings are weaker than Warmline allows, so it will not be "
-            "opened. The file may have been altered."
+            "This account is protected more weakly than Warmline allows, so it will not be "
+            "opened. The file may have been altered outside Warmline."
         )
 
 

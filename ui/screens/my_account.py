@@ -1,7 +1,7 @@
 """My account: who I am here, my passphrase, and my one-time recovery code.
 
 Everyone has this page. Changing my passphrase re-wraps my keys only, so nothing I wrote is
-touched; the core checks the current passphrase by unwrapping (slow on purpose), so the work
+touched (the page says so in plain words); the core checks the current passphrase by unwrapping (slow on purpose), so the work
 runs on the background worker with a busy line, and a wrong current passphrase is said
 inline, next to the field, with everything else still typed.
 
@@ -65,8 +65,8 @@ class MyAccountPage(Page):
         set_role(pass_title, "subtitle")
         pass_about = QLabel(
             self.tr(
-                "Only your keys are re-wrapped: everything you and the team wrote stays as it "
-                "is. Use the new passphrase next time you unlock."
+                "This changes only what opens your account: everything you and the team "
+                "wrote stays as it is. Use the new passphrase next time you unlock."
             )
         )
         pass_about.setWordWrap(True)
@@ -214,7 +214,7 @@ class MyAccountPage(Page):
 
     def _set_pass_busy(self, busy: bool) -> None:
         if busy:
-            self.pass_busy.start(self.tr("Checking and protecting your keys. A moment…"))
+            self.pass_busy.start(self.tr("Checking your passphrase and setting the new one. A moment…"))
         else:
             self.pass_busy.stop()
         self.current_edit.setEnabled(not busy)

@@ -170,7 +170,7 @@ class AddPersonDialog(QDialog):
         if busy:
             self._error.setVisible(False)
             self._busy.start(
-                self.tr("Setting up the new account and protecting its keys. A moment…")
+                self.tr("Setting up the new account with its passphrase. A moment…")
             )
         else:
             self._busy.stop()
