@@ -8,10 +8,19 @@ from __future__ import annotations
 
 
 class WarmlineError(Exception):
-    """Base of all errors the core raises on purpose."""
+    """Base of all errors the core raises on purpose.
+
+    ``routine`` marks what happens in ordinary use (a mistyped passphrase, a name already
+    taken): the screen says so and the person goes on, so logs keep quiet about it rather
+    than reporting an error on the terminal.
+    """
+
+    routine: bool = False
 
 
 class WrongPassphrase(WarmlineError):
+    routine = True
+
     def __init__(self) -> None:
         super().__init__("That passphrase did not match. Please check it and try again.")
 
@@ -22,6 +31,8 @@ class UnknownAccount(WarmlineError):
 
 
 class AccountDisabled(WarmlineError):
+    routine = True
+
     def __init__(self) -> None:
         super().__init__(
             "This account has been switched off. Please ask a coordinator to switch it back on."
@@ -30,6 +41,8 @@ class AccountDisabled(WarmlineError):
 
 class NotAllowed(WarmlineError):
     """The unlocked person's role does not cover this action."""
+
+    routine = True
 
 
 class Locked(WarmlineError):
@@ -93,6 +106,8 @@ class VaultExists(WarmlineError):
 class Conflict(WarmlineError):
     """Someone saved the same record after you opened it."""
 
+    routine = True
+
     def __init__(self) -> None:
         super().__init__(
             "Someone else saved this record after you opened it. Your text is kept: "
@@ -115,3 +130,5 @@ class StorageFull(WarmlineError):
 
 class InvalidInput(WarmlineError):
     """Something typed does not fit (an empty name, a too-short passphrase)."""
+
+    routine = True
