@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from ui.resources import app_icon
 from ui.theme import set_role
+from ui.widgets.shortcuts_dialog import ShortcutsDialog
 from ui.workspace import Workspace
 
 GEOMETRY_KEY = "window/geometry"
@@ -83,7 +84,8 @@ class MainWindow(QMainWindow):
         self.lock_action.setEnabled(False)
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setObjectName("action-quit")
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        # Ctrl+Q everywhere: StandardKey.Quit is empty on Windows and on some Linux desktops.
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.quit_requested)
         about_action = QAction(self.tr("&About Warmline"), self)
         about_action.setObjectName("action-about")
@@ -95,7 +97,12 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
         self.go_menu: QMenu = self.menuBar().addMenu(self.tr("&Go"))
         self.go_menu.menuAction().setVisible(False)
+        self.shortcuts_action = QAction(self.tr("&Keyboard shortcuts"), self)
+        self.shortcuts_action.setObjectName("action-shortcuts")
+        self.shortcuts_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(about_action)
 
         self.who = QLabel()
@@ -170,6 +177,16 @@ class MainWindow(QMainWindow):
 
     def set_working(self, busy: bool) -> None:
         self.working.setVisible(busy)
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        """Help › Keyboard shortcuts (F1): one window, brought back if already open."""
+        dialog = self.findChild(ShortcutsDialog, "shortcuts-dialog")
+        if not isinstance(dialog, ShortcutsDialog):
+            dialog = ShortcutsDialog(self)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
 
     # --- geometry --------------------------------------------------------------------------
 
