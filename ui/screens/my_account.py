@@ -1,8 +1,8 @@
 """My account: who I am here, my passphrase, and my one-time recovery code.
 
 Everyone has this page. Changing my passphrase re-wraps my keys only, so nothing I wrote is
-touched (the page says so in plain words); the core checks the current passphrase by
-unwrapping (slow on purpose), so the work runs on the background worker with a busy line, and a wrong current passphrase is said
+touched; the core checks the current passphrase by unwrapping (slow on purpose), so the work
+runs on the background worker with a busy line, and a wrong current passphrase is said
 inline, next to the field, with everything else still typed.
 
 A recovery code is shown exactly once (see :mod:`ui.widgets.recovery_code_dialog`). Making
