@@ -113,9 +113,7 @@ def test_f1_opens_the_list_with_each_section_by_name(
     qtbot.waitUntil(lambda: not dialog.isVisible())
 
 
-def test_the_list_is_there_on_the_lock_screen_too(
-    qtbot: QtBot, controller: AppController
-) -> None:
+def test_the_list_is_there_on_the_lock_screen_too(qtbot: QtBot, controller: AppController) -> None:
     dialog = press_f1(qtbot, controller)
     rows = listed_rows(dialog)
     assert ("Anywhere", "Ctrl+L", "Lock Warmline now, when you step away") in rows

@@ -235,9 +235,7 @@ class TeamPage(Page):
             )
         else:
             question = (
-                self.tr("Change {name}'s role to {role}?").format(
-                    name=name, role=role_text(role)
-                ),
+                self.tr("Change {name}'s role to {role}?").format(name=name, role=role_text(role)),
                 self.tr(
                     "{name}'s role changes from {old} to {role}: Warmline shows {name} the "
                     "sections and tasks that go with it. You can change it back at any time."
@@ -356,9 +354,7 @@ class TeamPage(Page):
                 "nobody else needs to know it."
             ).format(name=name),
             action_label=self.tr("Set &new passphrase"),
-            busy_text=self.tr("Setting {name}'s new passphrase…").format(
-                name=name
-            ),
+            busy_text=self.tr("Setting {name}'s new passphrase…").format(name=name),
             work=work,
             user_inputs=[*name.split(), self.backend.line_name],
             parent=self,
