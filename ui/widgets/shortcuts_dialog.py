@@ -107,9 +107,9 @@ class ShortcutsDialog(QDialog):
             group.addChild(row)
         self.tree.expandAll()
         first = self.tree.topLevelItem(0)
-        row = first.child(0) if first is not None else None
-        if row is not None:
-            self.tree.setCurrentItem(row)
+        chosen = first.child(0) if first is not None else None
+        if chosen is not None:
+            self.tree.setCurrentItem(chosen)
 
     def showEvent(self, event: QShowEvent) -> None:
         """Fresh keys each time, focus on the list, and a size that fits the text size."""
