@@ -42,8 +42,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return parser.parse_known_args(argv)[0]
 
 
+PR_SET_DUMPABLE = 4  # from <linux/prctl.h>
+
+
 def harden_process() -> None:
-    """Files we create are private, and a crash leaves no core dump holding keys."""
+    """Files we create are private, and a crash leaves no core dump holding keys.
+
+    On Linux the process is also made not "dumpable": besides no core file, another program
+    running as the same user can no longer attach a debugger or read /proc/<pid>/mem. What
+    Windows and macOS get instead is written down in docs/architecture.md.
+    """
     os.umask(0o077)
     try:
         import resource
@@ -51,6 +59,14 @@ def harden_process() -> None:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     except (ImportError, ValueError, OSError):  # not on every platform
         pass
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+        except (OSError, AttributeError):  # no libc prctl (an unusual libc): carry on
+            pass
 
 
 def data_dir_for(args: argparse.Namespace) -> Path:
