@@ -17,9 +17,17 @@ from pathlib import Path
 START = time.perf_counter()
 
 import warmline  # noqa: E402
-from warmline.paths import ENV_DATA_DIR, default_data_dir, resolve_data_dir  # noqa: E402
+from warmline.paths import (  # noqa: E402
+    DEMO_FOLDER,
+    ENV_DATA_DIR,
+    default_data_dir,
+    folder_refusal,
+    resolve_data_dir,
+)
 
 APP_NAME = "Warmline"
+#: Exit status when the data folder named is not one Warmline may use (as for a bad option).
+EXIT_BAD_FOLDER = 2
 log = logging.getLogger("warmline")
 
 
@@ -70,13 +78,24 @@ def harden_process() -> None:
 
 
 def data_dir_for(args: argparse.Namespace) -> Path:
-    if args.demo and not args.data_dir and not os.environ.get(ENV_DATA_DIR):
-        return default_data_dir() / "demo"
+    """The folder to open. ``--demo`` never uses ``WARMLINE_DATA_DIR``, which names the real
+    line: the demo goes to the ``demo`` folder inside the default data folder, or to the
+    ``--data-dir`` given with it (which then must be new, empty or a demo line: a real line
+    there is refused once opened, see ``AppController``)."""
+    if args.demo:
+        if args.data_dir:
+            return resolve_data_dir(args.data_dir)
+        return default_data_dir() / DEMO_FOLDER
     return resolve_data_dir(args.data_dir)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    data_dir = data_dir_for(args)
+    refusal = folder_refusal(data_dir)
+    if refusal is not None:  # before anything is created, changed or locked in it
+        print(f"warmline: {refusal}", file=sys.stderr)
+        return EXIT_BAD_FOLDER
     harden_process()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
@@ -101,7 +120,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     theme, scale = last_appearance()
     apply_theme(app, theme, scale)
 
-    data_dir = data_dir_for(args)
     instance = SingleInstance(data_dir)
     if not instance.claim():
         Prompts.info(

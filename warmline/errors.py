@@ -103,6 +103,23 @@ class VaultExists(WarmlineError):
         super().__init__(f"There is already Warmline data at {path}; it was left as it is.")
 
 
+class NotAWarmlineFolder(WarmlineError):
+    """A data folder was named that holds someone's other files (or is a file)."""
+
+    def __init__(self, path: str, *, is_file: bool = False) -> None:
+        if is_file:
+            super().__init__(
+                f"{path} is a file, not a folder, so Warmline cannot keep its data there. "
+                "Please choose a new or empty folder."
+            )
+        else:
+            super().__init__(
+                f"The folder {path} already holds other files and is not a Warmline folder, "
+                "so Warmline left it exactly as it was. Please choose a new or empty folder "
+                "for Warmline's data."
+            )
+
+
 class Conflict(WarmlineError):
     """Someone saved the same record after you opened it."""
 
