@@ -34,6 +34,7 @@ from ui.tasks import TaskRunner
 from ui.widgets.add_person_dialog import AddPersonDialog
 from ui.widgets.recovery_code_dialog import RecoveryCodeDialog
 from ui.widgets.recovery_unlock_dialog import RecoveryUnlockDialog
+from ui.widgets.shortcuts_dialog import ShortcutsDialog
 from ui.workspace import Workspace
 from warmline import errors
 
@@ -81,6 +82,7 @@ def everything(qtbot: QtBot, backend: Backend, runner: TaskRunner) -> Iterator[l
         AddPersonDialog(backend, workspace),
         RecoveryCodeDialog("ABCDE-FGHJK-LMNPQ-RSTVW-XYZ23", "Alex", "Line", parent=workspace),
         RecoveryUnlockDialog("Alex", parent=workspace),
+        ShortcutsDialog(workspace),
     ]
     yield [*workspace.pages.values(), UnlockScreen(), FirstRunScreen(), *dialogs]
 

@@ -130,3 +130,12 @@ def test_the_help_menu_offers_it_with_the_standard_key(controller: AppController
     action.trigger()
     dialog = controller.window.findChild(QWidget, "shortcuts-dialog")
     assert dialog is not None and dialog.isVisible()
+
+
+def test_the_list_passes_the_language_lens(controller: AppController) -> None:
+    from warmline.language import LanguageLens
+
+    lens = LanguageLens.default()
+    dialog = ShortcutsDialog(controller.window)
+    flagged = [(what, h.phrase) for _g, _k, what in listed_rows(dialog) for h in lens.scan(what)]
+    assert flagged == []

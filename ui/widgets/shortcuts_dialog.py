@@ -47,7 +47,7 @@ class ShortcutsDialog(QDialog):
         set_role(title, "title")
         intro = QLabel(
             self.tr(
-                "Everything in Warmline can be done from the keyboard. These keys save a "
+                "Everything in Warmline can be done from the keyboard. These shortcuts save a "
                 "few steps; the ones for a call work while the Call section is open."
             )
         )
@@ -58,7 +58,7 @@ class ShortcutsDialog(QDialog):
         self.tree.setObjectName("shortcuts-list")
         self.tree.setAccessibleName(self.tr("Keyboard shortcuts"))
         self.tree.setColumnCount(2)
-        self.tree.setHeaderLabels([self.tr("Keys"), self.tr("What they do")])
+        self.tree.setHeaderLabels([self.tr("Press"), self.tr("What it does")])
         self.tree.setRootIsDecorated(False)
         self.tree.setItemsExpandable(False)
         self.tree.setUniformRowHeights(False)
