@@ -114,7 +114,11 @@ class ShortcutsDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         """Fresh keys each time, focus on the list, and a size that fits the text size."""
         self.refresh()
-        fit_to_text(self, 64)
-        self.resize(self.width(), max(self.height(), self.fontMetrics().height() * 30))
+        fit_to_text(self, 76)
+        # Tall enough for the whole list at this text size, within the screen.
+        wanted = self.fontMetrics().height() * 36
+        screen = self.screen().availableGeometry() if self.screen() else None
+        limit = int(screen.height() * 0.9) if screen is not None else wanted
+        self.resize(self.width(), max(self.height(), min(wanted, limit)))
         super().showEvent(event)
         self.tree.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
