@@ -45,6 +45,8 @@ class RecoveryUnlockDialog(QDialog):
         self.code.setAccessibleName(self.tr("Recovery code"))
         self.code.setPlaceholderText("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX")
         hidden_entry(self.code)  # as good as a passphrase: not on screen unless asked
+        metrics = self.code.fontMetrics()  # wide enough to check the whole code when shown
+        self.code.setMinimumWidth(metrics.horizontalAdvance("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX") + 24)
         self.show_code = show_toggle(self.code, self.tr("&Show the code"), "recovery-code-show")
         self.new_passphrase = QLineEdit()
         self.new_passphrase.setObjectName("recovery-new-passphrase")
