@@ -200,7 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         results["passphrase"] = change
         print(
             f"passphrase change with {change['private_records']} private records: "
-            f"{change['change_s']:.2f} s, of which one key derivation is {change['one_kdf_s']:.2f} s; "
+            f"{change['change_s']:.2f} s, of which one key derivation is "
+            f"{change['one_kdf_s']:.2f} s; "
             f"{change['beyond_two_kdfs_ms']} ms beyond the two derivations"
         )
     print(json.dumps(results))

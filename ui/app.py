@@ -17,9 +17,17 @@ from pathlib import Path
 START = time.perf_counter()
 
 import warmline  # noqa: E402
-from warmline.paths import ENV_DATA_DIR, default_data_dir, resolve_data_dir  # noqa: E402
+from warmline.paths import (  # noqa: E402
+    DEMO_FOLDER,
+    ENV_DATA_DIR,
+    default_data_dir,
+    folder_refusal,
+    resolve_data_dir,
+)
 
 APP_NAME = "Warmline"
+#: Exit status when the data folder named is not one Warmline may use (as for a bad option).
+EXIT_BAD_FOLDER = 2
 log = logging.getLogger("warmline")
 
 
@@ -42,8 +50,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return parser.parse_known_args(argv)[0]
 
 
+PR_SET_DUMPABLE = 4  # from <linux/prctl.h>
+
+
 def harden_process() -> None:
-    """Files we create are private, and a crash leaves no core dump holding keys."""
+    """Files we create are private, and a crash leaves no core dump holding keys.
+
+    On Linux the process is also made not "dumpable": besides no core file, another program
+    running as the same user can no longer attach a debugger or read /proc/<pid>/mem. What
+    Windows and macOS get instead is written down in docs/architecture.md.
+    """
     os.umask(0o077)
     try:
         import resource
@@ -51,16 +67,35 @@ def harden_process() -> None:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     except (ImportError, ValueError, OSError):  # not on every platform
         pass
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+        except (OSError, AttributeError):  # no libc prctl (an unusual libc): carry on
+            pass
 
 
 def data_dir_for(args: argparse.Namespace) -> Path:
-    if args.demo and not args.data_dir and not os.environ.get(ENV_DATA_DIR):
-        return default_data_dir() / "demo"
+    """The folder to open. ``--demo`` never uses ``WARMLINE_DATA_DIR``, which names the real
+    line: the demo goes to the ``demo`` folder inside the default data folder, or to the
+    ``--data-dir`` given with it (which then must be new, empty or a demo line: a real line
+    there is refused once opened, see ``AppController``)."""
+    if args.demo:
+        if args.data_dir:
+            return resolve_data_dir(args.data_dir)
+        return default_data_dir() / DEMO_FOLDER
     return resolve_data_dir(args.data_dir)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    data_dir = data_dir_for(args)
+    refusal = folder_refusal(data_dir)
+    if refusal is not None:  # before anything is created, changed or locked in it
+        print(f"warmline: {refusal}", file=sys.stderr)
+        return EXIT_BAD_FOLDER
     harden_process()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
@@ -85,7 +120,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     theme, scale = last_appearance()
     apply_theme(app, theme, scale)
 
-    data_dir = data_dir_for(args)
     instance = SingleInstance(data_dir)
     if not instance.claim():
         Prompts.info(

@@ -83,6 +83,7 @@ class AppController(QObject):
         self.accounts: list[Account] = []
         self._last_account: str | None = None
         self._closing = False
+        self._demo_line = False  # set from the opened vault (Vault.is_demo)
         # What to put back when the same person unlocks again: the page they were on and
         # the notes that were open (page key -> draft uuid).
         self._resume: tuple[str, str | None, dict[str, str]] | None = None
@@ -142,14 +143,25 @@ class AppController(QObject):
         self.window.show_message(self.tr("Opening Warmline…"), "", busy=True)
         data_dir, factory = self.data_dir, self.kdf_factory
 
-        def work() -> tuple[Vault, str, list[Account]]:
+        def work() -> tuple[Vault, str, list[Account], bool]:
             vault = Vault.open(data_dir, kdf_factory=factory)
-            return vault, vault.line_name, vault.accounts()
+            return vault, vault.line_name, vault.accounts(), vault.is_demo
 
         self._submit(work, self._vault_opened, self._open_failed)
 
-    def _vault_opened(self, result: tuple[Vault, str, list[Account]]) -> None:
-        self.vault, line_name, self.accounts = result
+    def _vault_opened(self, result: tuple[Vault, str, list[Account], bool]) -> None:
+        vault, line_name, self.accounts, self._demo_line = result
+        if self.demo and not self._demo_line:  # --demo never opens a real line
+            self._submit(vault.close)
+            self.window.show_message(
+                self.tr("This is not the demo line"),
+                self.tr(
+                    "The folder {folder} holds a real line, so Warmline did not open it as a "
+                    "demo. Start Warmline without --demo to use it, or give --demo a new folder."
+                ).format(folder=str(self.data_dir)),
+            )
+            return
+        self.vault = vault
         self.window.set_line_name(line_name)
         self.unlock_screen.set_line_name(line_name)
         self._show_unlock()
@@ -207,7 +219,7 @@ class AppController(QObject):
     def _show_unlock(self) -> None:
         self.unlock_screen.reset()
         self.unlock_screen.set_accounts(self.accounts, self._last_account)
-        if self.demo:
+        if self._demo_line:  # the vault's own mark, not the flag: never on a real line
             from warmline.fiction import DEMO_PASSPHRASE
 
             self.unlock_screen.set_notice(

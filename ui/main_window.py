@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ui.resources import app_icon
 from ui.theme import set_role
+from ui.widgets.shortcuts_dialog import ShortcutsDialog
 from ui.workspace import Workspace
 
 GEOMETRY_KEY = "window/geometry"
@@ -45,12 +47,20 @@ class MessageScreen(QWidget):
         self.busy.setTextVisible(False)
         self.busy.setMaximumHeight(8)
         self.busy.setMaximumWidth(320)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.text.setMaximumWidth(640)
+        # Centred between stretches, not by alignment: an aligned label gets its one-line
+        # size hint and the rest of a wrapped message is cut off.
+        text_row = QHBoxLayout()
+        text_row.addStretch(1)
+        text_row.addWidget(self.text, 100)
+        text_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        for widget in (self.title, self.text, self.busy):
-            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.title, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(text_row)
+        layout.addWidget(self.busy, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
-        self.text.setMaximumWidth(640)
 
     def show_message(self, title: str, text: str, busy: bool) -> None:
         self.title.setText(title)
@@ -113,7 +123,12 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
         self.go_menu: QMenu = self.menuBar().addMenu(self.tr("&Go"))
         self.go_menu.menuAction().setVisible(False)
+        self.shortcuts_action = QAction(self.tr("&Keyboard shortcuts"), self)
+        self.shortcuts_action.setObjectName("action-shortcuts")
+        self.shortcuts_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(about_action)
 
         self.who = QLabel()
@@ -206,6 +221,16 @@ class MainWindow(QMainWindow):
 
     def set_working(self, busy: bool) -> None:
         self.working.setVisible(busy)
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        """Help › Keyboard shortcuts (F1): one window, brought back if already open."""
+        dialog = self.findChild(ShortcutsDialog, "shortcuts-dialog")
+        if not isinstance(dialog, ShortcutsDialog):
+            dialog = ShortcutsDialog(self)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
 
     # --- geometry --------------------------------------------------------------------------
 

@@ -107,9 +107,14 @@ class _Worker(QObject):
             task.result = fn()
         except BaseException as exc:  # the thread must survive any task
             task.error = exc
-            log.error(
-                "Background task %s failed with %s at %s",
+            # A mistyped passphrase or a name already taken is ordinary use, told on screen:
+            # at most a debug line. Either way: the type and where, never the message.
+            routine = getattr(exc, "routine", False) is True
+            log.log(
+                logging.DEBUG if routine else logging.ERROR,
+                "Background task %s %s with %s at %s",
                 task.handle.name,
+                "ended" if routine else "failed",
                 type(exc).__name__,
                 _where(exc),
             )

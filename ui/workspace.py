@@ -49,6 +49,7 @@ class Workspace(QWidget):
             if number <= 9:
                 item.setToolTip(f"{page_type.title} (Alt+{number})")
                 shortcut = QShortcut(QKeySequence(f"Alt+{number}"), self)
+                shortcut.setObjectName(f"shortcut-go-{page_type.key}")
                 shortcut.activated.connect(lambda k=page_type.key: self.show_page(k))
             self.nav.addItem(item)
             page.nav_text_changed.connect(lambda text, item=item: self._set_nav_text(item, text))

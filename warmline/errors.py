@@ -8,10 +8,19 @@ from __future__ import annotations
 
 
 class WarmlineError(Exception):
-    """Base of all errors the core raises on purpose."""
+    """Base of all errors the core raises on purpose.
+
+    ``routine`` marks what happens in ordinary use (a mistyped passphrase, a name already
+    taken): the screen says so and the person goes on, so logs keep quiet about it rather
+    than reporting an error on the terminal.
+    """
+
+    routine: bool = False
 
 
 class WrongPassphrase(WarmlineError):
+    routine = True
+
     def __init__(self) -> None:
         super().__init__("That passphrase did not match. Please check it and try again.")
 
@@ -22,6 +31,8 @@ class UnknownAccount(WarmlineError):
 
 
 class AccountDisabled(WarmlineError):
+    routine = True
+
     def __init__(self) -> None:
         super().__init__(
             "This account has been switched off. Please ask a coordinator to switch it back on."
@@ -30,6 +41,8 @@ class AccountDisabled(WarmlineError):
 
 class NotAllowed(WarmlineError):
     """The unlocked person's role does not cover this action."""
+
+    routine = True
 
 
 class Locked(WarmlineError):
@@ -40,8 +53,8 @@ class Locked(WarmlineError):
 class WeakKdfParameters(WarmlineError):
     def __init__(self) -> None:
         super().__init__(
-            "This account's key settings are weaker than Warmline allows, so it will not be "
-            "opened. The file may have been altered."
+            "This account is protected more weakly than Warmline allows, so it will not be "
+            "opened. The file may have been altered outside Warmline."
         )
 
 
@@ -90,8 +103,27 @@ class VaultExists(WarmlineError):
         super().__init__(f"There is already Warmline data at {path}; it was left as it is.")
 
 
+class NotAWarmlineFolder(WarmlineError):
+    """A data folder was named that holds someone's other files (or is a file)."""
+
+    def __init__(self, path: str, *, is_file: bool = False) -> None:
+        if is_file:
+            super().__init__(
+                f"{path} is a file, not a folder, so Warmline cannot keep its data there. "
+                "Please choose a new or empty folder."
+            )
+        else:
+            super().__init__(
+                f"The folder {path} already holds other files and is not a Warmline folder, "
+                "so Warmline left it exactly as it was. Please choose a new or empty folder "
+                "for Warmline's data."
+            )
+
+
 class Conflict(WarmlineError):
     """Someone saved the same record after you opened it."""
+
+    routine = True
 
     def __init__(self) -> None:
         super().__init__(
@@ -115,3 +147,5 @@ class StorageFull(WarmlineError):
 
 class InvalidInput(WarmlineError):
     """Something typed does not fit (an empty name, a too-short passphrase)."""
+
+    routine = True

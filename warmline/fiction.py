@@ -914,7 +914,12 @@ def create_demo_vault(
     file is removed again so a retry starts clean.
     """
     vault, session = Vault.create(
-        data_dir, DEMO_LINE_NAME, DEMO_COORDINATOR, DEMO_PASSPHRASE, kdf_factory=kdf_factory
+        data_dir,
+        DEMO_LINE_NAME,
+        DEMO_COORDINATOR,
+        DEMO_PASSPHRASE,
+        kdf_factory=kdf_factory,
+        demo=True,
     )
     try:
         populate_demo(session, calls=calls, days=days, seed=seed, now=now)

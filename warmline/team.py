@@ -10,7 +10,7 @@ Switching someone off or resetting their passphrase also replaces the team key
 (:mod:`warmline.rotation`): the new generation is sealed to everyone else, and older records
 are re-sealed to it in the background. A reset wraps a new account for the same person; their
 old personal key is gone with the old passphrase, so their private reflections and drafts can
-never be opened again. :meth:`TeamAdmin.personal_record_count` lets the screen say how many
+never be opened again. :meth:`TeamAdmin.personal_records` lets the screen say how many
 before it happens, and the reset deletes them.
 
 Team administration needs the database, the unlocked keys and a KDF factory; it does not
@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from sqlite_utils import Database
 
@@ -55,6 +56,18 @@ class RosterProblem:
     account_uuid: str
     display_name: str
     what: str
+
+
+class PersonalRecords(NamedTuple):
+    """What only one person's passphrase can open, counted by kind so a screen can say
+    "2 private reflections and 1 unfinished note" rather than an unexplained total."""
+
+    reflections: int
+    unfinished_notes: int
+
+    @property
+    def total(self) -> int:
+        return self.reflections + self.unfinished_notes
 
 
 class TeamAdmin:
@@ -225,20 +238,24 @@ class TeamAdmin:
             start_generation(db, self._ctx, state)
         return self._other(account_uuid)
 
-    def personal_record_count(self, account_uuid: str) -> int:
+    def personal_records(self, account_uuid: str) -> PersonalRecords:
         """How many private records (reflections, drafts) a passphrase reset would lose."""
         self._ctx.check()
         if account_uuid != self._ctx.account.uuid:
             self._require_coordinator()
-        n = 0
+        counts = []
         for table in ("debriefs", "drafts"):
             row = next(
                 self._ctx.db.query(
                     f"select count(*) as n from {table} where owner_uuid = ?", [account_uuid]
                 )
             )
-            n += int(row["n"])
-        return n
+            counts.append(int(row["n"]))
+        return PersonalRecords(*counts)
+
+    def personal_record_count(self, account_uuid: str) -> int:
+        """The total of :meth:`personal_records`."""
+        return self.personal_records(account_uuid).total
 
     def reset_passphrase(
         self, account_uuid: str, new_passphrase: str, *, switch_on: bool = False

@@ -122,8 +122,11 @@ class Vault:
         passphrase: str,
         *,
         kdf_factory: KdfFactory | None = None,
+        demo: bool = False,
     ) -> tuple[Vault, Session]:
-        """Make a new line with its first coordinator, and return it unlocked."""
+        """Make a new line with its first coordinator, and return it unlocked.
+
+        ``demo`` marks a line of made-up people (see :attr:`is_demo`)."""
         data_dir = Path(data_dir)
         line_name = clean_display_name(line_name)
         clean_display_name(coordinator_name)
@@ -157,6 +160,8 @@ class Vault:
                 dbmod.set_meta(database, "line_name", line_name)
                 dbmod.set_meta(database, "vault_uuid", line_uuid)
                 dbmod.set_meta(database, "created_at", to_iso(utcnow()) or "")
+                if demo:
+                    dbmod.set_meta(database, "demo", "1")
                 database.table("accounts").insert(made.row)
                 database.table("team_keys").insert(
                     {
@@ -214,6 +219,11 @@ class Vault:
     @property
     def line_name(self) -> str:
         return dbmod.get_meta(self.db, "line_name") or "Warmline"
+
+    @property
+    def is_demo(self) -> bool:
+        """A demo line, made up from start to end: its passphrase may be shown on screen."""
+        return dbmod.get_meta(self.db, "demo") == "1"
 
     def accounts(self, *, include_disabled: bool = True) -> list[Account]:
         return list_accounts(self.db, include_disabled=include_disabled)

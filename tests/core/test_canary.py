@@ -1,10 +1,16 @@
-"""A unique string written through every record kind never reaches any file in clear."""
+"""A unique string written through every record kind never reaches any file in clear: not
+the data folder, not the temporary folder, not a log line."""
 
 from __future__ import annotations
 
+import logging
 import secrets
+import tempfile
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+
+import pytest
 
 from warmline import crypto
 from warmline.accounts import Role
@@ -25,17 +31,43 @@ def encodings(canary: str) -> list[bytes]:
     return out
 
 
-def assert_nowhere(folder: Path, canary: str) -> None:
+def found_in(folders: Iterable[Path], canary: str) -> list[str]:
+    """Every file under ``folders`` that holds the canary in any encoding or case."""
     needles = encodings(canary)
-    files = [p for p in folder.rglob("*") if p.is_file()]
-    assert files, "the folder should hold the vault"
-    for path in files:
-        data = path.read_bytes()
-        for needle in needles:
-            assert data.count(needle) == 0, f"{canary!r} found in {path.name}"
+    found = []
+    for folder in folders:
+        for path in (p for p in folder.rglob("*") if p.is_file()):
+            data = path.read_bytes()
+            if any(needle in data for needle in needles):
+                found.append(str(path))
+    return found
 
 
-def test_canary_never_reaches_disk(tmp_path: Path) -> None:
+def assert_nowhere(folder: Path, canary: str) -> None:
+    assert any(p.is_file() for p in folder.rglob("*")), "the folder should hold the vault"
+    assert found_in([folder], canary) == [], f"{canary!r} found"
+
+
+def in_logs(caplog: pytest.LogCaptureFixture, canary: str) -> bool:
+    text = caplog.text + "".join(str(r.args) for r in caplog.records)
+    return canary.casefold() in text.casefold()
+
+
+@pytest.fixture
+def temp_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Send every temporary file (Python's and SQLite's) to a folder the test can search."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    for name in ("TMPDIR", "TEMP", "TMP", "SQLITE_TMPDIR"):
+        monkeypatch.setenv(name, str(folder))
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_canary_never_reaches_disk(
+    tmp_path: Path, temp_folder: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
     canary = "Canary" + secrets.token_hex(8) + "Zeta"
     data_dir = tmp_path / "line"
     vault, session = Vault.create(
@@ -111,8 +143,14 @@ def test_canary_never_reaches_disk(tmp_path: Path) -> None:
 
     # While open (WAL not yet checkpointed) nothing is in clear either.
     assert_nowhere(data_dir, canary)
+    # A record altered outside Warmline is reported (logged) as damaged: by kind, never content.
+    vault.db.execute("update callers set body = substr(body, 1, length(body) - 1)")
+    assert not any(c.alias.startswith("Robin") for c in session.callers.all())
     vault.close()
     assert_nowhere(data_dir, canary)
+    assert found_in([temp_folder], canary) == []
+    assert any("damaged" in r.getMessage() for r in caplog.records)  # logs were captured
+    assert not in_logs(caplog, canary)
     # Sanity: the check itself can fail — the canary is findable when it is written in clear.
     (data_dir / "probe.txt").write_text(canary.lower(), encoding="utf-16-le")
     try:
@@ -121,3 +159,8 @@ def test_canary_never_reaches_disk(tmp_path: Path) -> None:
         pass
     else:  # pragma: no cover
         raise AssertionError("the canary scan cannot find anything")
+    with tempfile.NamedTemporaryFile("w", delete=False) as stray:
+        stray.write(canary)
+    assert found_in([temp_folder], canary) == [stray.name]  # tempfile goes where we look
+    logging.getLogger("warmline.probe").debug("probe %s", canary.upper())
+    assert in_logs(caplog, canary)

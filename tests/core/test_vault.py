@@ -209,6 +209,7 @@ def test_reset_passphrase_reports_and_loses_private_records(
     volunteer.drafts.save(Draft(kind="call", fields={"connection": "half a note"}))
     uuid = volunteer.account.uuid
     assert session.team.personal_record_count(uuid) == 3
+    assert session.team.personal_records(uuid) == (2, 1)
     lost = session.team.reset_passphrase(uuid, "a fresh start passphrase")
     assert lost == 3
     with pytest.raises(WrongPassphrase):

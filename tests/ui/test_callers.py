@@ -252,3 +252,23 @@ def test_every_control_has_a_name(page: CallersPage) -> None:
             assert widget.objectName(), widget
             assert widget.accessibleName(), widget.objectName()
     assert CallersPage.key == "callers" and CallersPage.title == "Regular callers"
+
+
+def test_ctrl_s_saves_the_regular_from_anywhere_in_the_form(
+    qtbot: QtBot, runner: TaskRunner, page: CallersPage, session: Session
+) -> None:
+    click(qtbot, page, "callers-add")
+    alias = child(page, QLineEdit, "callers-alias")
+    alias.setFocus()
+    qtbot.keyClicks(alias, "Kit")
+    notes = child(page, QPlainTextEdit, "callers-notes")
+    notes.setFocus()
+    qtbot.keyClicks(notes, "Prefers mornings")
+    qtbot.keyClick(notes, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, runner)
+    qtbot.waitUntil(lambda: "Kit" in aliases(page.model))
+    assert {c.alias: c.notes for c in session.callers.all()}["Kit"] == "Prefers mornings"
+    # Nothing changed since: Ctrl+S again writes nothing new.
+    qtbot.keyClick(notes, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, runner)
+    assert [c.alias for c in session.callers.all()].count("Kit") == 1

@@ -144,13 +144,19 @@ def test_add_person_mismatch_is_caught_before_any_work(
 
 
 def test_change_role(
-    qtbot: QtBot, runner: TaskRunner, page: TeamPage, sam: Account, ui_vault: tuple[Vault, Session]
+    qtbot: QtBot,
+    runner: TaskRunner,
+    page: TeamPage,
+    sam: Account,
+    ui_vault: tuple[Vault, Session],
+    prompts: type[Prompts],
 ) -> None:
     vault, _session = ui_vault
     assert page.select_account(sam.uuid)
     roles = child(page, QComboBox, "team-role")
     assert isinstance(roles, QComboBox)
     roles.setCurrentIndex(roles.findData(Role.SHIFT_LEAD.value))
+    prompts.set_next_answers([True])  # "Make Sam Shift lead?"
     click(qtbot, page, "team-change-role")
     wait_idle(qtbot, runner)
     assert vault.account(sam.uuid).role is Role.SHIFT_LEAD
@@ -256,8 +262,8 @@ def test_reset_warns_with_the_count_then_sets_the_new_passphrase(
 
     asked = prompts.asked[-1]
     assert asked.kind == "confirm"
-    assert "Sam's private reflections and unfinished notes (3) will be lost for good" in asked.text
-    assert "call notes and the team's records are not affected" in asked.text
+    assert "Sam's 2 private reflections and 1 unfinished note will be deleted" in asked.text
+    assert "Sam's call notes and the team's records stay as they are" in asked.text
 
     type_new_passphrase(qtbot, runner, page)
 
@@ -283,7 +289,7 @@ def test_cancelling_the_reset_warning_changes_nothing(
     click(qtbot, page, "team-reset")
     wait_idle(qtbot, runner)
 
-    assert "(3)" in prompts.asked[-1].text
+    assert "2 private reflections and 1 unfinished note" in prompts.asked[-1].text
     assert page.findChild(QDialog, "team-reset-dialog") is None
     assert session.team.personal_record_count(sam.uuid) == 3
     vault.unlock(sam.uuid, SAM_PASSPHRASE).lock()

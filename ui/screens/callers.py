@@ -16,6 +16,7 @@ import itertools
 from dataclasses import replace
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -154,6 +155,12 @@ class CallersPage(Page):
         self.save_button.setAccessibleName(self.tr("Save this regular"))
         set_role(self.save_button, "primary")
         self.save_button.clicked.connect(self.save)
+        self.save_button.setToolTip(self.tr("Save this regular (Ctrl+S)"))
+        # Ctrl+S saves here as it does on the call form, wherever focus is on this page.
+        save_keys = QShortcut(QKeySequence.StandardKey.Save, self)
+        save_keys.setObjectName("shortcut-save-regular")
+        save_keys.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save_keys.activated.connect(self._save_by_keys)
         self.revert_button = QPushButton(self.tr("&Undo changes"))
         self.revert_button.setObjectName("callers-revert")
         self.revert_button.setAccessibleName(self.tr("Undo changes to this regular"))
@@ -388,6 +395,11 @@ class CallersPage(Page):
         self.error.setVisible(bool(text))
 
     # -- saving ----------------------------------------------------------------------------
+
+    def _save_by_keys(self) -> None:
+        """Ctrl+S: save when there is something to save (as the Save button would)."""
+        if self.save_button.isEnabled():
+            self.save()
 
     def save(self) -> None:
         """Add the new regular, or save the changes to the one shown."""

@@ -43,6 +43,7 @@ from ui.screens.base import Page
 from ui.search_service import SearchService
 from ui.theme import set_role
 from ui.widgets.call_history_dialog import CallHistoryDialog
+from ui.widgets.line_edits import named_clear_button
 from warmline.search import CallFilter, too_common
 from warmline.session import Session
 from warmline.shifts import Shift
@@ -93,7 +94,7 @@ class CallsPage(Page):
         self.search_edit.setObjectName("calls-search")
         self.search_edit.setAccessibleName(self.tr("Search the notes"))
         self.search_edit.setPlaceholderText(self.tr("Words from any part of a call's notes"))
-        self.search_edit.setClearButtonEnabled(True)
+        named_clear_button(self.search_edit, self.tr("Clear the search"))
         search_label = QLabel(self.tr("&Search"))
         search_label.setBuddy(self.search_edit)
         self._debounce = QTimer(self)
@@ -103,6 +104,7 @@ class CallsPage(Page):
         self.search_edit.textChanged.connect(lambda _text: self._debounce.start())
         self.search_edit.returnPressed.connect(self._search_entered)
         focus_search = QShortcut(QKeySequence.StandardKey.Find, self)
+        focus_search.setObjectName("shortcut-find")
         focus_search.activated.connect(self._focus_search)
 
         today = QDate.currentDate()

@@ -241,7 +241,10 @@ class FirstRunScreen(QWidget):
         self.busy.setVisible(busy)
         if busy:
             self.show_message(
-                self.tr("Setting up your line and your keys. This takes a few seconds…")
+                self.tr(
+                    "Setting up your line and locking it with your passphrase. "
+                    "This takes a few seconds…"
+                )
             )
             set_role(self.message, "hint")
         else:

@@ -65,8 +65,8 @@ class MyAccountPage(Page):
         set_role(pass_title, "subtitle")
         pass_about = QLabel(
             self.tr(
-                "Only your keys are re-wrapped: everything you and the team wrote stays as it "
-                "is. Use the new passphrase next time you unlock."
+                "This changes only what opens your account: everything you and the team "
+                "wrote stays as it is. Use the new passphrase next time you unlock."
             )
         )
         pass_about.setWordWrap(True)
@@ -214,7 +214,9 @@ class MyAccountPage(Page):
 
     def _set_pass_busy(self, busy: bool) -> None:
         if busy:
-            self.pass_busy.start(self.tr("Checking and protecting your keys. A moment…"))
+            self.pass_busy.start(
+                self.tr("Checking your passphrase and setting the new one. A moment…")
+            )
         else:
             self.pass_busy.stop()
         self.current_edit.setEnabled(not busy)

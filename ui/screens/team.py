@@ -9,8 +9,10 @@ A reset costs the person their private reflections and unfinished notes, because
 old passphrase could open them. The page fetches how many first and says so, in numbers,
 before anything happens.
 
-Roles are workflow permissions, not a wall: every account holds the team key. The page says
-that plainly instead of implying more protection than there is.
+Roles are workflow permissions, not a wall: every account can open the team's records. The
+page says that plainly instead of implying more protection than there is. A role changes only
+through "Change role" and a yes to a question naming the person and both roles; the table
+moves by whole rows (End is the last person, not the role cell).
 """
 
 from __future__ import annotations
@@ -20,14 +22,12 @@ from typing import Any
 
 from PySide6.QtCore import QItemSelection
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -40,9 +40,11 @@ from ui.theme import set_role
 from ui.widgets.add_person_dialog import AddPersonDialog
 from ui.widgets.busy_indicator import BusyIndicator
 from ui.widgets.new_passphrase import NewPassphraseDialog
+from ui.widgets.row_table import RowTableView
 from ui.widgets.team_key_panel import TeamKeyPanel
 from warmline.accounts import Account, Role
 from warmline.session import Session
+from warmline.team import PersonalRecords
 
 
 class TeamPage(Page):
@@ -59,23 +61,20 @@ class TeamPage(Page):
         set_role(heading, "title")
         about = QLabel(
             self.tr(
-                "Everyone on the team holds the same team key, so roles decide what each person "
-                "can do in Warmline, not what they could read. Private reflections stay "
-                "readable by their writer alone."
+                "Everyone on the team can open the team's call notes, regular callers and "
+                "handovers, so a role decides what each person is asked to do in Warmline, "
+                "not what they could read. Private reflections can be read only by the "
+                "person who wrote them."
             )
         )
         about.setWordWrap(True)
         set_role(about, "hint")
 
         self.model = AccountsModel(backend.account.uuid, self)
-        self.table = QTableView()
+        self.table = RowTableView(Column.NAME)
         self.table.setObjectName("team-table")
         self.table.setAccessibleName(self.tr("People on the team"))
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
@@ -218,18 +217,17 @@ class TeamPage(Page):
         return dialog
 
     def change_role(self) -> None:
+        """Ask, naming the person and both roles, and only then change the role."""
         account = self.selected_account()
         if account is None:
             return
         role = Role(self.role_combo.currentData())
         if role is account.role:
             return
+        name = account.display_name
         is_me = account.uuid == self.backend.account.uuid
-        if (
-            is_me
-            and account.role is Role.COORDINATOR
-            and not Prompts.confirm(
-                self,
+        if is_me and account.role is Role.COORDINATOR:
+            question = (
                 self.tr("Change your own role?"),
                 self.tr(
                     "As {role} you will no longer be able to change the team or its "
@@ -238,15 +236,23 @@ class TeamPage(Page):
                 self.tr("Change my role"),
                 self.tr("Keep my role"),
             )
-        ):
+        else:
+            question = (
+                self.tr("Change {name}'s role to {role}?").format(name=name, role=role_text(role)),
+                self.tr(
+                    "{name}'s role changes from {old} to {role}: Warmline shows {name} the "
+                    "sections and tasks that go with it. You can change it back at any time."
+                ).format(name=name, old=role_text(account.role), role=role_text(role)),
+                self.tr("Change the role"),
+                self.tr("Keep {old}").format(old=role_text(account.role)),
+            )
+        if not Prompts.confirm(self, *question):
             self._show_account(account)
             return
         uuid = account.uuid
         self._run(
             lambda s: s.team.set_role(uuid, role),
-            self.tr("{name} is now {role}.").format(
-                name=account.display_name, role=role_text(role)
-            ),
+            self.tr("{name} is now {role}.").format(name=name, role=role_text(role)),
         )
 
     def toggle_switched_off(self) -> None:
@@ -261,11 +267,10 @@ class TeamPage(Page):
             self,
             self.tr("Switch off {name}'s account?").format(name=name),
             self.tr(
-                "{name} will not be able to unlock Warmline. Their keys are removed from this "
-                "computer, so their old passphrase opens nothing any more, and their private "
-                "reflections and unfinished notes are deleted. Call notes and the team's "
-                "records stay. To switch the account back on later, {name} chooses a new "
-                "passphrase."
+                "{name} will not be able to unlock Warmline: their passphrase stops opening "
+                "anything on this computer, and their private reflections and unfinished "
+                "notes are deleted. Call notes and the team's records stay. To switch the "
+                "account back on later, {name} chooses a new passphrase."
             ).format(name=name),
             self.tr("Switch off"),
             self.tr("Keep it on"),
@@ -285,21 +290,35 @@ class TeamPage(Page):
         uuid = account.uuid
         self._set_busy(True, self.tr("Checking what a reset would affect…"))
 
-        def counted(count: int) -> None:
+        def counted(records: PersonalRecords) -> None:
             self._set_busy(False)
-            self._confirm_reset(account, count)
+            self._confirm_reset(account, records)
 
-        self._submit(lambda s: s.team.personal_record_count(uuid), counted)
+        self._submit(lambda s: s.team.personal_records(uuid), counted)
 
     # -- internals ------------------------------------------------------------------------------
 
-    def _confirm_reset(self, account: Account, count: int) -> None:
+    def _records_text(self, records: PersonalRecords) -> str:
+        """ "2 private reflections and 1 unfinished note": counted, by kind, in words."""
+        parts = []
+        if records.reflections == 1:
+            parts.append(self.tr("1 private reflection"))
+        elif records.reflections:
+            parts.append(self.tr("{n} private reflections").format(n=records.reflections))
+        if records.unfinished_notes == 1:
+            parts.append(self.tr("1 unfinished note"))
+        elif records.unfinished_notes:
+            parts.append(self.tr("{n} unfinished notes").format(n=records.unfinished_notes))
+        return self.tr(" and ").join(parts)
+
+    def _confirm_reset(self, account: Account, records: PersonalRecords) -> None:
         name = account.display_name
-        if count:
+        if records.total:
             lost = self.tr(
-                "{name}'s private reflections and unfinished notes ({count}) will be lost for "
-                "good, because only {name}'s old passphrase could open them."
-            ).format(name=name, count=count)
+                "{name}'s {records} will be deleted for good when the new passphrase is set, "
+                "because only {name}'s old passphrase could open them. Nobody, not even a "
+                "coordinator, can read them first."
+            ).format(name=name, records=self._records_text(records))
         else:
             lost = self.tr(
                 "{name} has no private reflections or unfinished notes saved, so nothing "
@@ -309,9 +328,9 @@ class TeamPage(Page):
         if account.has_recovery_code:
             parts.append(self.tr("{name}'s recovery code will stop working.").format(name=name))
         parts.append(
-            self.tr("Their call notes and the team's records are not affected.")
-            if count
-            else self.tr("Call notes and the team's records are not affected.")
+            self.tr("{name}'s call notes and the team's records stay as they are.").format(
+                name=name
+            )
         )
         if not Prompts.confirm(
             self,
@@ -338,9 +357,7 @@ class TeamPage(Page):
                 "nobody else needs to know it."
             ).format(name=name),
             action_label=self.tr("Set &new passphrase"),
-            busy_text=self.tr("Protecting {name}'s keys with the new passphrase…").format(
-                name=name
-            ),
+            busy_text=self.tr("Setting {name}'s new passphrase…").format(name=name),
             work=work,
             user_inputs=[*name.split(), self.backend.line_name],
             parent=self,

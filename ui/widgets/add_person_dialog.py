@@ -169,9 +169,7 @@ class AddPersonDialog(QDialog):
     def _set_busy(self, busy: bool) -> None:
         if busy:
             self._error.setVisible(False)
-            self._busy.start(
-                self.tr("Setting up the new account and protecting its keys. A moment…")
-            )
+            self._busy.start(self.tr("Setting up the new account with its passphrase. A moment…"))
         else:
             self._busy.stop()
         for widget in (self.role_combo, self.name_edit, self._add, self._cancel):

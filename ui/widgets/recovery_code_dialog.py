@@ -5,6 +5,9 @@ cost them their private reflections. Warmline never stores the code itself (only
 protects), so this dialog is the one and only time it can be seen. The dialog says that
 plainly, and drops its copy of the code when it closes.
 
+Printing leaves copies outside Warmline's control (the print queue, a PDF when printing to
+a file), and the dialog says so before and after printing.
+
 Printing goes through :func:`recovery_document` (builds the page: testable without a
 printer) and a small print seam (``printer=``; by default :func:`print_with_dialog`, which
 opens the platform's print dialog), because a test cannot click a print dialog.
@@ -188,6 +191,17 @@ class RecoveryCodeDialog(QDialog):
         never_saved.setWordWrap(True)
         set_role(never_saved, "subtitle")
 
+        print_note = QLabel(
+            self.tr(
+                "Printing leaves a copy behind: the print queue holds the page until the "
+                "printer is done, and printing to a file makes a PDF with the code in it. "
+                "Use a printer you trust, and delete any PDF once you have the paper."
+            )
+        )
+        print_note.setObjectName("recovery-print-note")
+        print_note.setWordWrap(True)
+        set_role(print_note, "hint")
+
         self._status = QLabel()
         self._status.setObjectName("recovery-status")
         self._status.setWordWrap(True)
@@ -221,6 +235,7 @@ class RecoveryCodeDialog(QDialog):
         layout.addWidget(self._code_label)
         layout.addSpacing(8)
         layout.addWidget(never_saved)
+        layout.addWidget(print_note)
         layout.addWidget(self._status)
         layout.addWidget(buttons)
 
@@ -245,7 +260,12 @@ class RecoveryCodeDialog(QDialog):
     def print_code(self) -> None:
         """Open the print dialog (through the seam) with the recovery page."""
         if self._printer(self.document(), self):
-            self._say(self.tr("Sent to the printer."))
+            self._say(
+                self.tr(
+                    "Sent to the printer. If you printed to a PDF file, that file holds the "
+                    "code too: keep it as safe as the paper, or delete it."
+                )
+            )
 
     def copy_code(self) -> None:
         if self._clipboard is None:

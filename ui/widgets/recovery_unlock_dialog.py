@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from ui.theme import set_role
 from ui.widgets.fit import fit_to_text
+from ui.widgets.line_edits import hidden_entry, show_toggle
 from warmline.accounts import MIN_PASSPHRASE_LENGTH
 
 
@@ -43,6 +44,10 @@ class RecoveryUnlockDialog(QDialog):
         self.code.setObjectName("recovery-code")
         self.code.setAccessibleName(self.tr("Recovery code"))
         self.code.setPlaceholderText("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX")
+        hidden_entry(self.code)  # as good as a passphrase: not on screen unless asked
+        metrics = self.code.fontMetrics()  # wide enough to check the whole code when shown
+        self.code.setMinimumWidth(metrics.horizontalAdvance("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX") + 24)
+        self.show_code = show_toggle(self.code, self.tr("&Show the code"), "recovery-code-show")
         self.new_passphrase = QLineEdit()
         self.new_passphrase.setObjectName("recovery-new-passphrase")
         self.new_passphrase.setAccessibleName(self.tr("New passphrase"))
@@ -60,6 +65,8 @@ class RecoveryUnlockDialog(QDialog):
             label = QLabel(text)
             label.setBuddy(field)
             form.addRow(label, field)
+            if field is self.code:
+                form.addRow("", self.show_code)
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setTextVisible(False)

@@ -1,0 +1,68 @@
+"""A mistyped passphrase is ordinary use: nothing about it reaches the terminal as an error,
+and no log line ever holds what was typed. Real failures are still reported."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.ui.conftest import UI_PASSPHRASE, wait_idle
+from ui.clock import FakeClock
+from ui.controller import AppController
+from ui.tasks import TaskRunner
+from warmline import crypto
+from warmline.vault import Vault
+
+WRONG = "Marmalade9Wrong passphrase"
+
+
+@pytest.fixture
+def controller(qtbot: QtBot, tmp_path: Path, fake_clock: FakeClock) -> Iterator[AppController]:
+    data_dir = tmp_path / "line"
+    vault, _session = Vault.create(
+        data_dir, "Line", "Alex", UI_PASSPHRASE, kdf_factory=crypto.cheap_test_params
+    )
+    vault.close()
+    made = AppController(data_dir, clock=fake_clock, kdf_factory=crypto.cheap_test_params)
+    qtbot.addWidget(made.window)
+    made.window.show()
+    made.start()
+    qtbot.waitUntil(lambda: made.vault is not None)
+    yield made
+    made.shutdown()
+
+
+def test_a_wrong_passphrase_is_not_logged_as_an_error(
+    qtbot: QtBot, controller: AppController, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    screen = controller.unlock_screen
+    screen.passphrase.setFocus()
+    qtbot.keyClicks(screen.passphrase, WRONG)
+    qtbot.keyClick(screen.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: screen.failures == 1)
+    wait_idle(qtbot, controller.runner)
+    assert "did not match" in screen.message.text()  # the person is told, on screen
+    loud = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert loud == []
+    assert all("Marmalade9" not in r.getMessage() for r in caplog.records)
+    assert "Marmalade9" not in caplog.text
+
+
+def test_a_real_failure_is_still_reported(
+    qtbot: QtBot, runner: TaskRunner, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken() -> None:
+        raise OSError("the disk went away")
+
+    errors: list[BaseException] = []
+    runner.submit(broken, on_error=errors.append)
+    wait_idle(qtbot, runner)
+    assert len(errors) == 1
+    assert [r.levelno for r in caplog.records] == [logging.ERROR]
+    assert "OSError" in caplog.records[0].getMessage()
