@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+
 from ui.screens.base import Page
 from ui.screens.call import CallPage
 from ui.screens.callers import CallersPage
@@ -53,6 +56,8 @@ def wire_pages(workspace: Workspace, search: Any) -> None:
             calls.open_call_requested.connect(open_call)
             # After saving an edit, back to the list the call was opened from.
             call.form.edit_saved.connect(lambda _uuid: workspace.show_page(CallsPage.key))
+    if isinstance(call, CallPage):
+        _start_call_from_anywhere(workspace, call)
     if isinstance(callers, CallersPage) and isinstance(calls, CallsPage):
 
         def show_calls(caller_uuid: str) -> None:
@@ -60,3 +65,28 @@ def wire_pages(workspace: Workspace, search: Any) -> None:
             calls.filter_by_caller(caller_uuid)
 
         callers.show_calls_for_caller.connect(show_calls)
+
+
+def _start_call_from_anywhere(workspace: Workspace, call: CallPage) -> None:
+    """Ctrl+N starts a call from any section, not only from the Call page.
+
+    The phone rings while someone reads a handover on the On shift page: one key must take
+    them to the call with the timer running. The call form's own Ctrl+N works while its page
+    shows; this one works on every other page and is switched off on the Call page, so the
+    two never compete for the key (Qt would then call it ambiguous and do nothing).
+    """
+    shortcut = QShortcut(QKeySequence("Ctrl+N"), workspace)
+    shortcut.setObjectName("shortcut-start-call-anywhere")
+    shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+
+    def start() -> None:
+        workspace.show_page(CallPage.key)
+        call.form.start_call()
+
+    def follow(key: str) -> None:
+        shortcut.setEnabled(key != CallPage.key)
+
+    shortcut.activated.connect(start)
+    workspace.page_changed.connect(follow)
+    current = workspace.current_page()
+    follow(current.key if current is not None else "")

@@ -68,7 +68,12 @@ def catalogue() -> list[Shortcut]:
             anywhere,
             ("shortcut-go-*", "action-go-*"),
         ),
-        Shortcut("Ctrl+N", _tr("Start a call: the timer starts"), call, ("shortcut-start",)),
+        Shortcut(
+            "Ctrl+N",
+            _tr("Start a call from any section: the timer starts"),
+            anywhere,
+            ("shortcut-start", "shortcut-start-call-anywhere"),
+        ),
         Shortcut("Ctrl+E", _tr("End the call: the timer stops"), call, ("shortcut-end",)),
         Shortcut("Ctrl+S", _tr("Save the call"), call, ("shortcut-save",)),
     ]

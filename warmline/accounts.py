@@ -224,7 +224,7 @@ def open_anchor(row: dict[str, Any], user: Key) -> bytes | None:
 
     if not row.get("anchor"):
         return None
-    return open_sealed(user, row["anchor"], anchor_ctx(row["uuid"]), "A key")
+    return open_sealed(user, row["anchor"], anchor_ctx(row["uuid"]), "Part of an account")
 
 
 def open_recovery_key(row: dict[str, Any], user: Key) -> Key | None:

@@ -232,7 +232,7 @@ def wrap_key(wrapping: Key, key: Key, ctx: SealContext) -> bytes:
 
 
 def unwrap_key(wrapping: Key, blob: bytes, ctx: SealContext) -> Key:
-    raw = bytearray(open_sealed(wrapping, blob, ctx, "A key"))
+    raw = bytearray(open_sealed(wrapping, blob, ctx, "Part of an account"))
     try:
         return Key(raw[KEY_ID_LEN:], bytes(raw[:KEY_ID_LEN]))
     finally:
@@ -506,7 +506,7 @@ def seal_key_pair(user_key: Key, pair: KeyPair, ctx: SealContext) -> bytes:
 
 
 def open_key_pair(user_key: Key, kind: str, blob: bytes, ctx: SealContext) -> KeyPair:
-    raw = bytearray(open_sealed(user_key, blob, ctx, "A key"))
+    raw = bytearray(open_sealed(user_key, blob, ctx, "Part of an account"))
     try:
         return KeyPair(kind, raw)
     finally:
@@ -535,7 +535,7 @@ def seal_key_to(recipient_public: bytes, key: Key, context: bytes) -> bytes:
 def open_key_from(pair: KeyPair, blob: bytes, context: bytes) -> Key:
     """Open what :func:`seal_key_to` sealed to ``pair``; :class:`Tampered` otherwise."""
     if pair.kind != "box" or len(blob) < PUBLIC_LEN + NONCE_LEN + KEY_ID_LEN + KEY_LEN + TAG_LEN:
-        raise Tampered("A key")
+        raise Tampered("Part of an account")
     ephemeral_public = blob[:PUBLIC_LEN]
     nonce = blob[PUBLIC_LEN : PUBLIC_LEN + NONCE_LEN]
     aad = _lp(APP_LABEL) + _lp(b"sealed-key") + _lp(context) + _lp(pair.public)
@@ -546,7 +546,7 @@ def open_key_from(pair: KeyPair, blob: bytes, context: bytes) -> Key:
         body = blob[PUBLIC_LEN + NONCE_LEN :]
         raw = bytearray(AESGCM(_box_key(shared, aad)).decrypt(nonce, body, aad))
     except (InvalidTag, ValueError):
-        raise Tampered("A key") from None
+        raise Tampered("Part of an account") from None
     try:
         return Key(raw[KEY_ID_LEN:], bytes(raw[:KEY_ID_LEN]))
     finally:

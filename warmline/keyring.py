@@ -43,7 +43,7 @@ class TeamKeyring:
     @property
     def newest_generation(self) -> int:
         if not self._by_generation:
-            raise Tampered("The team's key")
+            raise Tampered("The team's lock")
         return max(self._by_generation)
 
     @property

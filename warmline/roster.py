@@ -60,7 +60,7 @@ class NotOnRoster(WarmlineError):
 class NeedsReset(WarmlineError):
     def __init__(self) -> None:
         super().__init__(
-            "The team's key was replaced before you had opened Warmline since it was updated, "
+            "The team's lock was changed before you had opened Warmline since it was updated, "
             "so your account cannot be brought up to date by itself. Please ask a coordinator "
             "to set a new passphrase for you."
         )

@@ -78,8 +78,7 @@ def test_nothing_typed_reaches_any_file_or_log(
         window.activateWindow()
         qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
 
-        # A call, by keyboard: start, the first section, end, save.
-        press(qtbot, Qt.Key.Key_1, ALT)
+        # A call, by keyboard from the On shift page: start, the first section, end, save.
         press(qtbot, Qt.Key.Key_N, CTRL)
         press(qtbot, Qt.Key.Key_1, CTRL)
         qtbot.keyClicks(QApplication.focusWidget(), f"We talked about {canary} and the garden")
@@ -89,7 +88,7 @@ def test_nothing_typed_reaches_any_file_or_log(
         wait_idle(qtbot, controller.runner)
 
         # A regular caller, saved with Ctrl+S.
-        press(qtbot, Qt.Key.Key_3, ALT)
+        press(qtbot, Qt.Key.Key_4, ALT)
         alias = window.findChild(QLineEdit, "callers-alias")
         notes = window.findChild(QPlainTextEdit, "callers-notes")
         assert alias is not None and notes is not None
@@ -101,7 +100,7 @@ def test_nothing_typed_reaches_any_file_or_log(
         wait_idle(qtbot, controller.runner)
 
         # A search for it (the index lives in memory only).
-        press(qtbot, Qt.Key.Key_2, ALT)
+        press(qtbot, Qt.Key.Key_3, ALT)
         search = window.findChild(QLineEdit, "calls-search")
         assert search is not None
         search.setFocus()

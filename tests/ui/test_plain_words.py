@@ -46,7 +46,7 @@ TECHNICAL = re.compile(
     re.IGNORECASE,
 )
 #: Everyday phrases that happen to hold one of the words above.
-EVERYDAY = ("house key",)
+EVERYDAY = ("house key", "any key")  # "any key": one on the keyboard
 
 
 def technical_words(text: str) -> list[str]:

@@ -51,10 +51,10 @@ def test_replacing_the_team_key_moves_every_note_over(
     assert button is not None and button.isVisible()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(finished), timeout=10_000)
-    assert prompts.asked[-1].title == "Replace the team key?"
+    assert prompts.asked[-1].title == "Change the team's lock?"
     assert session.team_generation == before + 1
     status = page.findChild(QLabel, "team-key-status")
-    assert status is not None and "new key" in status.text()
+    assert status is not None and "new lock" in status.text()
     newest = session._ctx.keys.team.key_id
     assert all(
         bytes(r["body"][3:19]) == newest for r in vault.db.query("select body from calls")

@@ -41,7 +41,7 @@ class ShiftOffer(QFrame):
             )
         )
         text.setWordWrap(True)
-        self.start_button = QPushButton(self.tr("&Begin a shift now"))
+        self.start_button = QPushButton(self.tr("Begin a shift now"))
         self.start_button.setObjectName("call-shift-offer-start")
         self.start_button.setAccessibleName(self.tr("Begin a shift now"))
         self.start_button.clicked.connect(self.start_shift)

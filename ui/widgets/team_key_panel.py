@@ -1,6 +1,6 @@
 """The Team page's card about the team key: replace it on demand, and hand edits to the team list.
 
-Coordinators see a plain-words explanation and a "Replace the team key…" button. Switching
+Coordinators see a plain-words explanation and a "Change the team's lock…" button. Switching
 someone off or resetting a passphrase already replaces it; doing it by hand is for when a copy
 of the data folder may have gone somewhere it should not have. The card also lists any place
 where the account list in the file disagrees with the signed team list (a role or an account
@@ -29,22 +29,22 @@ class TeamKeyPanel(QFrame):
         self.backend = backend
         self.setObjectName("team-key-panel")
         set_role(self, "card")
-        title = QLabel(self.tr("The team key"))
+        title = QLabel(self.tr("The team's lock"))
         set_role(title, "subtitle")
         about = QLabel(
             self.tr(
-                "Everything the team writes is locked with a key that every current member "
-                "holds. When someone leaves the team, switching them off gives everyone else a "
-                "new key and moves older notes over to it, so what they could once open stops "
-                "working here. You can also do this by hand, for example if a copy of "
+                "Everything the team writes is locked so that only people on the team can open "
+                "it. When someone leaves, switching them off changes the lock for everyone "
+                "else and moves older notes over to it, so what they could once open stops "
+                "working here. You can also change it by hand, for example if a copy of "
                 "Warmline's folder may have gone astray."
             )
         )
         about.setWordWrap(True)
         set_role(about, "hint")
-        self.replace_button = QPushButton(self.tr("Replace the team &key…"))
+        self.replace_button = QPushButton(self.tr("Change the team's loc&k…"))
         self.replace_button.setObjectName("team-replace-key")
-        self.replace_button.setAccessibleName(self.tr("Replace the team key"))
+        self.replace_button.setAccessibleName(self.tr("Change the team's lock"))
         self.replace_button.clicked.connect(self.replace_key)
         self.status = QLabel()
         self.status.setObjectName("team-key-status")
@@ -76,14 +76,14 @@ class TeamKeyPanel(QFrame):
     def replace_key(self) -> None:
         if not Prompts.confirm(
             self,
-            self.tr("Replace the team key?"),
+            self.tr("Change the team's lock?"),
             self.tr(
-                "Everyone on the team gets the new key without doing anything; notes written "
-                "from now on use it, and older notes move over to it in the background while "
-                "you keep working. A copy of Warmline's folder made before today stays as "
+                "Everyone on the team goes on opening notes as before, without doing anything. "
+                "Notes written from now on use the new lock, and older notes move over to it "
+                "while you keep working. A copy of Warmline's folder made before today stays as "
                 "readable as it was: only the file on this computer changes."
             ),
-            self.tr("Replace the key"),
+            self.tr("Change the lock"),
             self.tr("Not now"),
         ):
             return
@@ -95,7 +95,7 @@ class TeamKeyPanel(QFrame):
     def _replaced(self, generation: int) -> None:
         self.replace_button.setEnabled(True)
         self.status.setText(
-            self.tr("Done: the team has a new key. Older notes are moving over to it.")
+            self.tr("Done: the team has a new lock. Older notes are moving over to it.")
         )
         self.status.setVisible(True)
         self.backend.changed("team-key")
