@@ -116,7 +116,7 @@ class FirstRunScreen(QWidget):
         self.line_name.setAccessibleName(self.tr("Name of the line"))
         self.line_name.setPlaceholderText(self.tr("for example, Riverside Warmline"))
         self.line_name.returnPressed.connect(self._next)
-        label = QLabel(self.tr("Line &name"))
+        label = QLabel(self.tr("&Line name"))
         label.setBuddy(self.line_name)
         form = QFormLayout()
         form.addRow(label, self.line_name)

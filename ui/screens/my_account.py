@@ -128,7 +128,7 @@ class MyAccountPage(Page):
         self.code_state = QLabel()
         self.code_state.setObjectName("account-recovery-state")
         self.code_state.setWordWrap(True)
-        self.create_code_button = QPushButton(self.tr("Make a recovery &code…"))
+        self.create_code_button = QPushButton(self.tr("Make a &recovery code…"))
         self.create_code_button.setObjectName("account-create-recovery")
         self.create_code_button.clicked.connect(self.create_recovery_code)
         self.remove_code_button = QPushButton(self.tr("Re&move my recovery code"))
@@ -305,10 +305,10 @@ class MyAccountPage(Page):
         self.role_label.setText(self.tr("Your role: {role}").format(role=role_text(account.role)))
         if account.has_recovery_code:
             self.code_state.setText(self.tr("You have a recovery code."))
-            self.create_code_button.setText(self.tr("Make a new recovery &code…"))
+            self.create_code_button.setText(self.tr("Make a new &recovery code…"))
         else:
             self.code_state.setText(self.tr("You have no recovery code."))
-            self.create_code_button.setText(self.tr("Make a recovery &code…"))
+            self.create_code_button.setText(self.tr("Make a &recovery code…"))
         self._update_code_buttons()
 
     def _update_code_buttons(self) -> None:
