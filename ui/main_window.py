@@ -40,6 +40,7 @@ class MessageScreen(QWidget):
         self.text.setObjectName("message-text")
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setTextVisible(False)
@@ -47,10 +48,12 @@ class MessageScreen(QWidget):
         self.busy.setMaximumWidth(320)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        for widget in (self.title, self.text, self.busy):
-            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.title, 0, Qt.AlignmentFlag.AlignHCenter)
+        # Full width, centred within: a wrapped label aligned in the layout gets only its
+        # size hint's width and cut its second line off.
+        layout.addWidget(self.text)
+        layout.addWidget(self.busy, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
-        self.text.setMaximumWidth(640)
 
     def show_message(self, title: str, text: str, busy: bool) -> None:
         self.title.setText(title)

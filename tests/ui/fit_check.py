@@ -20,7 +20,7 @@ The rules:
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QFontMetrics, QTextDocument
+from PySide6.QtGui import QFont, QFontMetrics, QTextDocument
 from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -205,7 +205,10 @@ def _header_problems(header: QHeaderView) -> list[str]:
     model = header.model()
     if model is None or header.orientation() != Qt.Orientation.Horizontal:
         return []
-    fm = header.fontMetrics()
+    font = QFont(header.font())
+    if header.highlightSections():
+        font.setBold(True)  # the titles of the current row's cells are drawn bold
+    fm = QFontMetrics(font)
     margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
     problems = []
     for section in range(header.count()):

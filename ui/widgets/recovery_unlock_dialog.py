@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.theme import set_role
-from ui.widgets.fit import fit_to_text
+from ui.widgets.fit import fit_to_text, show_whole_text
 from warmline.accounts import MIN_PASSPHRASE_LENGTH
 
 
@@ -43,6 +43,7 @@ class RecoveryUnlockDialog(QDialog):
         self.code.setObjectName("recovery-code")
         self.code.setAccessibleName(self.tr("Recovery code"))
         self.code.setPlaceholderText("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX")
+        show_whole_text(self.code)  # a whole code, as printed, at any text size
         self.new_passphrase = QLineEdit()
         self.new_passphrase.setObjectName("recovery-new-passphrase")
         self.new_passphrase.setAccessibleName(self.tr("New passphrase"))
