@@ -38,7 +38,13 @@ from ui.models.callers_model import CallerRow, CallersModel, Column, load_caller
 from ui.prompts import Prompts
 from ui.screens.base import Page
 from ui.theme import set_role
-from ui.widgets.fit import fit_columns, lines_tall, show_whole_text, stack_when_narrow
+from ui.widgets.fit import (
+    fit_columns,
+    lines_tall,
+    rows_tall,
+    show_whole_text,
+    stack_when_narrow,
+)
 from warmline.callers import Caller
 from warmline.errors import Conflict
 from warmline.session import Session
@@ -96,6 +102,7 @@ class CallersPage(Page):
         for column in (Column.CALLS, Column.LAST_CALL):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         fit_columns(self.table, dict)  # the agreement column never narrower than its title
+        rows_tall(self.table, 6)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.doubleClicked.connect(self._edit_selected)
 

@@ -220,30 +220,67 @@ def fit_columns(
 
     ``samples`` gives, per column, the texts it usually shows (the widest decides); those
     columns stay resizable by hand. A stretching column (the one that takes what is left)
-    is never squeezed below its title. Re-measured whenever the text size changes; call the
-    returned function when the samples change (names loaded, say).
+    stretches while there is room and keeps its title's width when there is not (the list
+    then scrolls sideways). Re-measured whenever the text size or the view's width changes;
+    call the returned function when the samples change (names loaded, say).
     """
     header = view.horizontalHeader()
+    stretching = [
+        column
+        for column in range(header.count())
+        if header.sectionResizeMode(column) == QHeaderView.ResizeMode.Stretch
+    ]
 
     def measure() -> None:
         fm = view.fontMetrics()
         # A cell's text sits inside the focus frame's margin on each side (QItemDelegate).
         margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view)
         cell = 2 * (margin + 1) + 2
-        stretch = 0
         wanted = samples()
-        for column in range(header.count()):
-            title = _title_width(header, column)
-            if header.sectionResizeMode(column) == QHeaderView.ResizeMode.Stretch:
-                stretch = max(stretch, title)
-            texts = wanted.get(column)
-            if texts is not None:
+        for column, texts in wanted.items():
+            if column not in stretching:
                 widest = max((fm.horizontalAdvance(text) for text in texts), default=0)
-                header.resizeSection(column, max(title, widest + cell))
-        header.setMinimumSectionSize(max(stretch, fm.horizontalAdvance("00") + cell))
+                header.resizeSection(column, max(_title_width(header, column), widest + cell))
+        header.setMinimumSectionSize(fm.horizontalAdvance("00") + cell)
+        share_out()
 
+    def share_out() -> None:
+        others = sum(
+            header.sectionSize(c)
+            for c in range(header.count())
+            if c not in stretching and not header.isSectionHidden(c)
+        )
+        room = (view.viewport().width() - others) // max(1, len(stretching))
+        for column in stretching:
+            title = _title_width(header, column)
+            if room >= title:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            else:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(column, title)
+
+    class _Resized(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Resize:
+                QTimer.singleShot(0, self, share_out)
+            return False
+
+    view.viewport().installEventFilter(_Resized(view))
     on_text_size_change(view, measure)
     return measure
+
+
+def rows_tall(view: QTableView, rows: int) -> None:
+    """Keep a list at least ``rows`` rows (and its titles) tall, so it never shrinks to a
+    sliver when the page around it is short."""
+
+    def measure() -> None:
+        row = view.verticalHeader().defaultSectionSize()
+        titles = view.horizontalHeader().sizeHint().height()
+        scroll = view.horizontalScrollBar().sizeHint().height()
+        view.setMinimumHeight(titles + rows * row + scroll + 2 * view.frameWidth())
+
+    on_text_size_change(view, measure)
 
 
 # -- layouts --------------------------------------------------------------------------------
