@@ -89,7 +89,7 @@ def mnemonic_pieces(text: str) -> list[str]:
 
 def _label_problem(label: QLabel) -> str | None:
     text = label.text()
-    if not text or label.pixmap() is not None and not label.pixmap().isNull():
+    if not text or (label.pixmap() is not None and not label.pixmap().isNull()):
         return None
     mnemonic = label.buddy() is not None
     if mnemonic:

@@ -111,7 +111,13 @@ class Tour:
     """One app on one line; ``visit(stop)`` goes to a stop and returns its window."""
 
     def __init__(
-        self, qtbot: QtBot, data_dir: Path, theme: Theme, scale: int, fresh: bool = False
+        self,
+        qtbot: QtBot,
+        data_dir: Path,
+        theme: Theme,
+        scale: int,
+        fresh: bool = False,
+        sizes: tuple[tuple[int, int] | None, ...] = WINDOW_SIZES,
     ) -> None:
         self.qtbot = qtbot
         self.theme = theme
@@ -124,6 +130,7 @@ class Tour:
         self.window.resize(1024, 700)
         self.window.show()
         self.fresh = fresh
+        self.sizes = sizes
 
     def close(self) -> None:
         for dialog in self.window.findChildren(QDialog):
@@ -186,7 +193,7 @@ class Tour:
         getattr(self, "_" + stop.replace("-", "_"))(check)
 
     def _each_size(self, check: Callable[[QWidget, str], None], where: str) -> None:
-        for size in WINDOW_SIZES:
+        for size in self.sizes:
             if size is None:
                 self.window.resize(1180, 780)  # MainWindow's own first size
                 label = "default size"

@@ -457,8 +457,9 @@ class CallsModel(ColumnTableModel):
         Times vary with the day and month names of the locale, callers with the regulars'
         aliases and Logged by with the team's names; Topics takes whatever room is left.
         """
-        times = [time_text(datetime(2026, month, 22, 23, 58).astimezone()) for month in range(1, 13)]
-        times += [time_text(datetime(2026, 9, day, 23, 58).astimezone()) for day in range(21, 28)]
+        months = [datetime(2026, month, 22, 23, 58) for month in range(1, 13)]
+        days = [datetime(2026, 9, day, 23, 58) for day in range(21, 28)]
+        times = [time_text(moment.astimezone()) for moment in months + days]
         names = [account.display_name for account in self._backend.accounts.values()]
         return {
             Column.TIME: times,
