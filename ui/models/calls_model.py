@@ -451,6 +451,30 @@ class CallsModel(ColumnTableModel):
             return item.caller_uuid
         return None
 
+    def width_samples(self) -> dict[int, list[str]]:
+        """The widest texts each column usually shows, for sizing the columns to them.
+
+        Times vary with the day and month names of the locale, callers with the regulars'
+        aliases and Logged by with the team's names; Topics takes whatever room is left.
+        """
+        months = [datetime(2026, month, 22, 23, 58) for month in range(1, 13)]
+        days = [datetime(2026, 9, day, 23, 58) for day in range(21, 28)]
+        times = [time_text(moment.astimezone()) for moment in months + days]
+        names = [account.display_name for account in self._backend.accounts.values()]
+        return {
+            Column.TIME: times,
+            Column.DURATION: [duration_text(59), duration_text(599 * 60)],
+            Column.CALLER: [
+                *self._aliases.values(),
+                self.tr("A regular caller"),
+                self.tr("First-time caller"),
+                self.tr("Anonymous"),
+            ],
+            Column.CHANNEL: list(self._channels.values()),
+            Column.LOGGED_BY: names,
+            Column.FOLLOW_UP: [self.tr("Follow up")],
+        }
+
     def header_labels(self) -> dict[Any, str]:
         return {
             Column.TIME: self.tr("Time"),

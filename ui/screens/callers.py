@@ -19,6 +19,7 @@ from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -38,6 +39,13 @@ from ui.models.callers_model import CallerRow, CallersModel, Column, load_caller
 from ui.prompts import Prompts
 from ui.screens.base import Page
 from ui.theme import set_role
+from ui.widgets.fit import (
+    fit_columns,
+    lines_tall,
+    rows_tall,
+    show_whole_text,
+    stack_when_narrow,
+)
 from warmline.callers import Caller
 from warmline.errors import Conflict
 from warmline.session import Session
@@ -94,6 +102,8 @@ class CallersPage(Page):
         header.setSectionResizeMode(Column.AGREEMENT, QHeaderView.ResizeMode.Stretch)
         for column in (Column.CALLS, Column.LAST_CALL):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        fit_columns(self.table, dict)  # the agreement column never narrower than its title
+        rows_tall(self.table, 6)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.doubleClicked.connect(self._edit_selected)
 
@@ -118,6 +128,7 @@ class CallersPage(Page):
         self.alias_edit.setAccessibleName(self.tr("Alias"))
         self.alias_edit.setMaxLength(MAX_ALIAS_LENGTH)
         self.alias_edit.setPlaceholderText(self.tr("The name they asked to be called"))
+        show_whole_text(self.alias_edit)
         self.per_day_spin = QSpinBox()
         self.per_day_spin.setObjectName("callers-per-day")
         self.per_day_spin.setAccessibleName(self.tr("Calls a day"))
@@ -137,7 +148,7 @@ class CallersPage(Page):
             self.tr("For example: prefers evenings; a redial after a dropped call counts as one")
         )
         self.agreement_edit.setTabChangesFocus(True)
-        self.agreement_edit.setMaximumHeight(70)
+        lines_tall(self.agreement_edit, 3)
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setObjectName("callers-notes")
         self.notes_edit.setAccessibleName(self.tr("Notes"))
@@ -167,6 +178,8 @@ class CallersPage(Page):
         self.revert_button.clicked.connect(self.revert)
 
         form = QFormLayout()
+        # A caption goes above its field when both do not fit side by side (200 % text).
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow(self._caption(self.tr("Al&ias"), self.alias_edit), self.alias_edit)
         form.addRow(self._caption(self.tr("Calls a &day"), self.per_day_spin), self.per_day_spin)
         form.addRow(self._caption(self.tr("Usual &length"), self.minutes_spin), self.minutes_spin)
@@ -200,9 +213,12 @@ class CallersPage(Page):
         left = QVBoxLayout()
         left.addWidget(self.table, 1)
         left.addLayout(list_buttons)
-        body = QHBoxLayout()
+        body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         body.addLayout(left, 3)
         body.addWidget(self.card, 2)
+        # The list and the editor side by side while there is room for both; at 200 % text
+        # in a small window, the editor goes below the list (the page scrolls).
+        stack_when_narrow(body, self, chars=110)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(about)

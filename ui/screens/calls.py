@@ -43,6 +43,7 @@ from ui.screens.base import Page
 from ui.search_service import SearchService
 from ui.theme import set_role
 from ui.widgets.call_history_dialog import CallHistoryDialog
+from ui.widgets.fit import FlowLayout, fit_columns, pair, room_for_mnemonic
 from ui.widgets.line_edits import named_clear_button
 from warmline.search import CallFilter, too_common
 from warmline.session import Session
@@ -115,6 +116,8 @@ class CallsPage(Page):
         self.to_check = QCheckBox(self.tr("&To"))
         self.to_check.setObjectName("calls-to-on")
         self.to_check.setAccessibleName(self.tr("Only calls up to a date"))
+        for check in (self.from_check, self.to_check):
+            room_for_mnemonic(check)  # the underlined T loses its kerning: "To" read "Tc"
         self.to_date = self._date_edit("calls-to", self.tr("To date (included)"), today)
         for check, edit in ((self.from_check, self.from_date), (self.to_check, self.to_date)):
             edit.setEnabled(False)
@@ -123,6 +126,14 @@ class CallsPage(Page):
             edit.dateChanged.connect(lambda _day: self.apply_filter())
 
         self.shift_combo = self._combo("calls-shift", self.tr("Shift"), self.tr("Any shift"))
+        # A shift reads "Mon 30 Nov 2026, 17:00 to …, led by …": too long to size the field
+        # to at 200 %. The field shows what fits (the whole of it in its tooltip) and the
+        # list that opens shows every shift in full.
+        self.shift_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.shift_combo.setMinimumContentsLength(24)
+        self.shift_combo.currentTextChanged.connect(self.shift_combo.setToolTip)
         self.caller_combo = self._combo(
             "calls-caller", self.tr("Regular caller"), self.tr("Any caller")
         )
@@ -167,11 +178,9 @@ class CallsPage(Page):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.TOPICS, QHeaderView.ResizeMode.Stretch)
-        # Wide enough for "Wed 25 Nov 2026, 11:05" at the current text size.
-        header.resizeSection(
-            Column.TIME, self.fontMetrics().horizontalAdvance("Wed 30 Sep 2026, 23:59") + 24
-        )
-        header.resizeSection(Column.CALLER, 200)
+        # Columns as wide as their titles and usual contents at the current text size; the
+        # list scrolls sideways rather than cut "Logged by" to "ogged b" at 200 %.
+        self._fit_columns = fit_columns(self.table, self.model.width_samples)
         self.table.doubleClicked.connect(self._open_index)
         self.table.installEventFilter(self)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
@@ -192,29 +201,19 @@ class CallsPage(Page):
         search_row = QHBoxLayout()
         search_row.addWidget(search_label)
         search_row.addWidget(self.search_edit, 1)
-        dates: list[QWidget] = [
-            self.from_check,
-            self.from_date,
-            self.to_check,
-            self.to_date,
-            shift_label,
-            self.shift_combo,
-        ]
-        choices: list[QWidget] = [
-            caller_label,
-            self.caller_combo,
-            topic_label,
-            self.topic_combo,
-            author_label,
-            self.author_combo,
-            self.clear_button,
-        ]
-        dates_row = QHBoxLayout()
-        choices_row = QHBoxLayout()
-        for row, widgets in ((dates_row, dates), (choices_row, choices)):
-            for widget in widgets:
-                row.addWidget(widget)
-            row.addStretch(1)
+        # Each caption stays with its field; the filters wrap onto more lines when the
+        # window is narrow or the text large, instead of squeezing each other.
+        filters = FlowLayout()
+        for group in (
+            (self.from_check, self.from_date),
+            (self.to_check, self.to_date),
+            (shift_label, self.shift_combo),
+            (caller_label, self.caller_combo),
+            (topic_label, self.topic_combo),
+            (author_label, self.author_combo),
+            (self.clear_button,),
+        ):
+            filters.addWidget(pair(*group))
         status_row = QHBoxLayout()
         status_row.addWidget(self.status, 1)
         status_row.addWidget(self.progress)
@@ -225,8 +224,7 @@ class CallsPage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addLayout(search_row)
-        layout.addLayout(dates_row)
-        layout.addLayout(choices_row)
+        layout.addLayout(filters)
         layout.addLayout(status_row)
         layout.addWidget(self.table, 1)
         layout.addLayout(actions)
@@ -438,6 +436,7 @@ class CallsPage(Page):
 
     def _callers_loaded(self, callers: list[tuple[str, str]]) -> None:
         self.model.set_aliases(dict(callers))
+        self._fit_columns()
         self._fill(self.caller_combo, callers)
         if self._pending_caller is not None:
             row = self.caller_combo.findData(self._pending_caller)
@@ -481,6 +480,7 @@ class CallsPage(Page):
             self.backend.accounts.values(), key=lambda a: (a.display_name.casefold(), a.uuid)
         )
         self._fill(self.author_combo, [(a.uuid, a.display_name) for a in accounts])
+        self._fit_columns()
 
     def _fill(self, combo: QComboBox, items: list[tuple[str, str]]) -> None:
         """Replace a filter's choices, keeping the chosen one if it is still there."""

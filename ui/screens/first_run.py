@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.theme import set_role
+from ui.widgets.fit import at_most_chars, show_whole_text
 from ui.widgets.passphrase_strength import PassphraseStrength
 from warmline.accounts import MIN_PASSPHRASE_LENGTH
 
@@ -68,7 +69,7 @@ class FirstRunScreen(QWidget):
         card = QFrame()
         card.setObjectName("first-run-card")
         set_role(card, "card")
-        card.setMaximumWidth(640)
+        at_most_chars(card, 90)
         inner = QVBoxLayout(card)
         inner.setSpacing(14)
         inner.addWidget(self.steps)
@@ -115,8 +116,9 @@ class FirstRunScreen(QWidget):
         self.line_name.setObjectName("first-run-line-name")
         self.line_name.setAccessibleName(self.tr("Name of the line"))
         self.line_name.setPlaceholderText(self.tr("for example, Riverside Warmline"))
+        show_whole_text(self.line_name)
         self.line_name.returnPressed.connect(self._next)
-        label = QLabel(self.tr("Line &name"))
+        label = QLabel(self.tr("&Line name"))
         label.setBuddy(self.line_name)
         form = QFormLayout()
         form.addRow(label, self.line_name)
@@ -144,6 +146,7 @@ class FirstRunScreen(QWidget):
         self.person_name.setObjectName("first-run-person-name")
         self.person_name.setAccessibleName(self.tr("Your name"))
         self.person_name.setPlaceholderText(self.tr("the name the team knows you by"))
+        show_whole_text(self.person_name)
         self.passphrase = QLineEdit()
         self.passphrase.setObjectName("first-run-passphrase")
         self.passphrase.setAccessibleName(self.tr("Passphrase"))

@@ -31,6 +31,7 @@ from ui.prompts import Prompts
 from ui.screens.base import Page
 from ui.theme import set_role
 from ui.widgets.busy_indicator import BusyIndicator
+from ui.widgets.fit import room_for_mnemonic
 from ui.widgets.new_passphrase import NewPassphraseFields, mismatch_message
 from ui.widgets.recovery_code_dialog import PrintFn, RecoveryCodeDialog
 from warmline.session import Session
@@ -128,9 +129,10 @@ class MyAccountPage(Page):
         self.code_state = QLabel()
         self.code_state.setObjectName("account-recovery-state")
         self.code_state.setWordWrap(True)
-        self.create_code_button = QPushButton(self.tr("Make a recovery &code…"))
+        self.create_code_button = QPushButton(self.tr("Make a &recovery code…"))
         self.create_code_button.setObjectName("account-create-recovery")
         self.create_code_button.clicked.connect(self.create_recovery_code)
+        self._fit_create_button = room_for_mnemonic(self.create_code_button)
         self.remove_code_button = QPushButton(self.tr("Re&move my recovery code"))
         self.remove_code_button.setObjectName("account-remove-recovery")
         self.remove_code_button.clicked.connect(self.remove_recovery_code)
@@ -322,10 +324,11 @@ class MyAccountPage(Page):
         self.role_label.setText(self.tr("Your role: {role}").format(role=role_text(account.role)))
         if account.has_recovery_code:
             self.code_state.setText(self.tr("You have a recovery code."))
-            self.create_code_button.setText(self.tr("Make a new recovery &code…"))
+            self.create_code_button.setText(self.tr("Make a new &recovery code…"))
         else:
             self.code_state.setText(self.tr("You have no recovery code."))
-            self.create_code_button.setText(self.tr("Make a recovery &code…"))
+            self.create_code_button.setText(self.tr("Make a &recovery code…"))
+        self._fit_create_button()
         self._update_code_buttons()
 
     def _update_code_buttons(self) -> None:

@@ -356,7 +356,7 @@ class TeamPage(Page):
                 "Please hand the keyboard to {name}. {name} types a new passphrase twice; "
                 "nobody else needs to know it."
             ).format(name=name),
-            action_label=self.tr("Set &new passphrase"),
+            action_label=self.tr("&Set new passphrase"),
             busy_text=self.tr("Setting {name}'s new passphrase…").format(name=name),
             work=work,
             user_inputs=[*name.split(), self.backend.line_name],

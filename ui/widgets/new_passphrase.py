@@ -75,7 +75,7 @@ class NewPassphraseFields(QWidget):
         self.repeat_edit.setObjectName("passphrase-repeat")
         self.repeat_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.repeat_edit.setAccessibleName(self.tr("New passphrase, again"))
-        repeat_caption = QLabel(repeat_label or self.tr("Type it &again"))
+        repeat_caption = QLabel(repeat_label or self.tr("&Type it again"))
         repeat_caption.setBuddy(self.repeat_edit)
 
         self._match = QLabel()

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.theme import set_role
-from ui.widgets.fit import fit_to_text
+from ui.widgets.fit import fit_to_text, show_whole_text
 from ui.widgets.line_edits import hidden_entry, show_toggle
 from warmline.accounts import MIN_PASSPHRASE_LENGTH
 
@@ -45,8 +45,7 @@ class RecoveryUnlockDialog(QDialog):
         self.code.setAccessibleName(self.tr("Recovery code"))
         self.code.setPlaceholderText("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX")
         hidden_entry(self.code)  # as good as a passphrase: not on screen unless asked
-        metrics = self.code.fontMetrics()  # wide enough to check the whole code when shown
-        self.code.setMinimumWidth(metrics.horizontalAdvance("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX") + 24)
+        show_whole_text(self.code)  # a whole code, as printed, at any text size
         self.show_code = show_toggle(self.code, self.tr("&Show the code"), "recovery-code-show")
         self.new_passphrase = QLineEdit()
         self.new_passphrase.setObjectName("recovery-new-passphrase")
