@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QStyleOptionButton,
     QStyleOptionComboBox,
     QStyleOptionFrame,
+    QToolButton,
     QWidget,
 )
 
@@ -131,8 +132,8 @@ def _label_problem(label: QLabel) -> str | None:
 
 def _button_problem(button: QAbstractButton) -> str | None:
     text = button.text()
-    if not plain(text):
-        return None
+    if not plain(text) or isinstance(button, QToolButton):
+        return None  # tool buttons (a field's clear button) show an icon, not words
     option = QStyleOptionButton()
     button.initStyleOption(option)  # type: ignore[attr-defined]
     element = {

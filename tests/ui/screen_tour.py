@@ -271,6 +271,7 @@ class Tour:
         page = self.page("account")
         assert isinstance(page, MyAccountPage)
         page.recovery_printer = lambda _document, _parent: True
+        Prompts.set_next_answers([DEMO_PASSPHRASE])  # making a code asks for the passphrase
         page.create_recovery_code()
         dialog = self.dialog(RecoveryCodeDialog)
         settle(self.qtbot, dialog)

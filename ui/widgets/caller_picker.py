@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.theme import set_role
+from ui.widgets.fit import room_for_mnemonic
 from ui.widgets.lens_edit import keep_input_private
 from warmline.callers import Caller
 from warmline.calls import CallerKind
@@ -60,6 +61,7 @@ class CallerPicker(QWidget):
         radios = QHBoxLayout()
         for button in self.buttons.values():
             button.setAccessibleName(button.text().replace("&", ""))
+            room_for_mnemonic(button)  # the underlined letter is drawn apart: a pixel wider
             self.group.addButton(button)
             radios.addWidget(button)
         radios.addStretch(1)
