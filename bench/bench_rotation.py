@@ -154,9 +154,12 @@ def measure_passphrase_change(root: Path, private_records: int = 200) -> dict[st
     for i in range(private_records):
         session.debriefs.add(Debrief(feeling=f"reflection {i} " + "words " * 60))
     params = default_kdf_factory()
-    start = time.perf_counter()
-    crypto.derive_kek(PASSPHRASE, params).wipe()
-    kdf_s = time.perf_counter() - start
+    kdf_times = []
+    for _ in range(3):  # the first run also pays for faulting in its memory
+        start = time.perf_counter()
+        crypto.derive_kek(PASSPHRASE, params).wipe()
+        kdf_times.append(time.perf_counter() - start)
+    kdf_s = min(kdf_times)
     start = time.perf_counter()
     session.team.change_my_passphrase(PASSPHRASE, NEW_PASSPHRASE)
     change_s = time.perf_counter() - start

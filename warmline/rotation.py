@@ -81,6 +81,7 @@ class Reseal:
     batch: int = 500
     _cursor: dict[str, int] = field(default_factory=dict)
     _stuck: int = 0
+    _left: int | None = None
     done: int = 0
 
     def left(self) -> int:
@@ -118,11 +119,18 @@ class Reseal:
                 budget -= self._revisions(db, keys, newest, budget)
             if budget > 0:
                 budget -= self._settings(db, keys, newest)
-        left = self.left() - self._stuck
+        processed = self.batch - budget
+        if processed and self._left is not None:
+            # Counting what is left means reading every body; once per pass is enough.
+            self._left = max(0, self._left - processed)
+            if self._left > self._stuck:
+                return ResealProgress(self.done, self._left - self._stuck, False, self._stuck)
+        self._left = self.left()
+        left = self._left - self._stuck
         finished = False
         if left <= 0 and budget > 0:
             finished = self._finish()
-        elif budget == self.batch:
+        elif processed == 0:
             # A whole pass found nothing after the cursors, yet rows are left (written
             # behind them meanwhile): look from the start again next time.
             self._cursor.clear()
