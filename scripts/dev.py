@@ -62,6 +62,8 @@ TEST_PACKAGES: list[Requirement] = [
     ("libfontconfig1",),
     ("libdbus-1-3",),
     ("libglib2.0-0t64", "libglib2.0-0"),
+    # desktop-file-validate, for the test that checks resources/warmline.desktop.
+    ("desktop-file-utils",),
 ]
 
 #: Additionally needed by the "xcb" platform plugin to open a real window.
