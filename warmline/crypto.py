@@ -42,7 +42,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from warmline.errors import Tampered, WeakKdfParameters
+from warmline.errors import NewerFormat, Tampered, WeakKdfParameters
 
 MAGIC = b"WL"
 FORMAT_VERSION = 1
@@ -168,6 +168,8 @@ def open_sealed(key: Key, blob: bytes, ctx: SealContext, what: str = "A record")
     if len(blob) < HEADER_LEN + TAG_LEN:
         raise Tampered(what)
     magic, version, key_id, nonce = _HEADER.unpack_from(blob)
+    if magic == MAGIC and version > FORMAT_VERSION:
+        raise NewerFormat(what)
     if magic != MAGIC or version != FORMAT_VERSION or key_id != key.key_id:
         raise Tampered(what)
     try:
@@ -191,6 +193,8 @@ def open_at(
         raise Tampered(what)
     magic, version, key_id, nonce = _HEADER.unpack_from(blob)
     if magic != MAGIC or version != FORMAT_VERSION or key_id != key.key_id:
+        if magic == MAGIC and version > FORMAT_VERSION:
+            raise NewerFormat(what)
         raise Tampered(what)
     try:
         return key.aead.decrypt(

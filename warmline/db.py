@@ -23,6 +23,10 @@ from sqlite_utils import Database, Migrations
 from warmline.errors import StorageFull, VaultCorrupt, VaultFromNewerVersion
 
 SCHEMA_VERSION = 4
+#: Stored in the SQLite header (offset 68) of every Warmline file: "WLIN". A file that does
+#: not carry it, and is not an older Warmline file, is another program's and is never
+#: written to.
+APPLICATION_ID = 0x574C494E
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 migrations = Migrations("warmline")
@@ -220,6 +224,27 @@ def _check_file(path: Path) -> None:
     has_wal = wal.exists() and wal.stat().st_size > 0
     if not has_wal and valid_for == change_counter and pages and pages * page_size > size:
         raise VaultCorrupt(str(path))
+    (application_id,) = struct.unpack(">I", header[68:72])
+    if application_id != APPLICATION_ID and (
+        application_id != 0 or not _looks_like_an_older_warmline_file(path)
+    ):
+        raise VaultCorrupt(str(path))
+
+
+def _looks_like_an_older_warmline_file(path: Path) -> bool:
+    """Files made before the application id was set: read (never written) to see whether
+    they hold Warmline's own tables. ``immutable=1`` makes SQLite open the file without
+    creating a journal, a WAL or a lock, so another program's database stays as it was."""
+    uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            names = {r[0] for r in conn.execute("select name from sqlite_master")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False
+    return {"meta", "accounts", "_sqlite_migrations"} <= names
 
 
 def _create_private_file(path: Path) -> None:
@@ -244,6 +269,8 @@ def connect(path: Path, *, create: bool = False) -> Database:
     conn = sqlite3.connect(str(path), check_same_thread=False)
     db = Database(conn)
     try:
+        if create:  # before WAL mode, so the header on disk carries it from the start
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         _prepare(db)
     except BaseException as exc:
         conn.close()  # a refused file (newer, damaged, full disk) leaves no connection open
@@ -281,6 +308,18 @@ def _prepare(db: Database) -> None:
             db.table("meta").upsert(
                 {"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key"
             )
+    if next(db.query("PRAGMA application_id"))["application_id"] != APPLICATION_ID:
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # an older Warmline file
+
+
+def checkpoint(db: Database) -> None:
+    """Copy the WAL into the file and empty it.
+
+    Called right after key material or private records are removed: until a checkpoint the
+    WAL still holds the pages as they were (old wrapped keys, deleted ciphertext), and an
+    ordinary checkpoint leaves the WAL's bytes behind. TRUNCATE cuts it to nothing.
+    """
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def stored_schema_version(db: Database) -> int:

@@ -149,3 +149,14 @@ class InvalidInput(WarmlineError):
     """Something typed does not fit (an empty name, a too-short passphrase)."""
 
     routine = True
+
+
+class NewerFormat(Tampered):
+    """A sealed blob written by a newer Warmline: not damaged, just not understood here."""
+
+    def __init__(self, what: str = "A record") -> None:
+        WarmlineError.__init__(
+            self,
+            f"{what} was made by a newer Warmline and cannot be opened by this one. "
+            "Please update Warmline on this computer; nothing has been changed.",
+        )

@@ -45,7 +45,7 @@ from warmline.crypto import (
     seal,
     wrap_key,
 )
-from warmline.db import writing
+from warmline.db import checkpoint, writing
 from warmline.errors import Tampered
 from warmline.keyring import seal_generation_to
 from warmline.records import Unlocked
@@ -179,6 +179,7 @@ def renew(
     finally:
         if recovery_key is not None:
             recovery_key.wipe()
+    checkpoint(ctx.db)  # the old wrapped keys and bodies must not linger in the WAL
     old_user, old_personal = keys.user, keys.personal
     keys.user, keys.personal = user, personal
     old_user.wipe()

@@ -192,15 +192,22 @@ class Repository(Generic[R]):
         out: list[R] = []
         for row in rows:
             values: dict[str, Any] = {name: row[i] for name, i in plain_cols}
-            for name, i in dt_cols:
-                text = row[i]
-                values[name] = fromiso(text) if text else None
-            for name, i, kind in other_cols:
-                value = row[i]
-                if kind == "list":
-                    values[name] = loads(value) if value else []
-                else:
-                    values[name] = bool(value)
+            try:
+                for name, i in dt_cols:
+                    text = row[i]
+                    values[name] = fromiso(text) if text else None
+                for name, i, kind in other_cols:
+                    value = row[i]
+                    if kind == "list":
+                        values[name] = loads(value) if value else []
+                    else:
+                        values[name] = bool(value)
+            except (ValueError, TypeError):
+                # One malformed clear value (edited by hand, or a bad write) costs that
+                # record, not the whole list: it shows as damaged like a failed seal.
+                log.warning("a %s row has a malformed clear value", self.table)
+                out.append(make(uuid=row[i_uuid], revision=row[i_rev], damaged=True))
+                continue
             row_uuid = row[i_uuid]
             revision = row[i_rev]
             values["uuid"] = row_uuid

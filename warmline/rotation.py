@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from warmline import roster as rostermod
 from warmline.crypto import KEY_ID_LEN, Key, SealContext, key_for, open_sealed, seal
-from warmline.db import writing
+from warmline.db import checkpoint, writing
 from warmline.errors import Tampered
 from warmline.keyring import seal_generation_to
 from warmline.records import Unlocked
@@ -221,6 +221,7 @@ class Reseal:
         with writing(self.ctx.db, self.ctx.path) as db:
             db.execute("delete from team_keys where generation < ?", [newest])
             db.execute("update accounts set team_key = x'' where team_key != x''")
+        checkpoint(self.ctx.db)
         return True
 
 

@@ -39,7 +39,7 @@ from warmline.accounts import (
     open_user_key,
 )
 from warmline.crypto import KdfParams, Key, derive_kek
-from warmline.db import get_meta, writing
+from warmline.db import checkpoint, get_meta, writing
 from warmline.errors import InvalidInput, NotAllowed, Tampered, UnknownAccount
 from warmline.keyring import seal_generation_to
 from warmline.own_keys import Recovery, renew
@@ -236,6 +236,7 @@ class TeamAdmin:
                 [account_uuid],
             )
             start_generation(db, self._ctx, state)
+        checkpoint(self._ctx.db)  # the removed keys must not linger in the WAL
         return self._other(account_uuid)
 
     def personal_records(self, account_uuid: str) -> PersonalRecords:
@@ -304,6 +305,7 @@ class TeamAdmin:
             )
             self._wrap_generations_for(db, account_uuid, fresh.box_public)
             start_generation(db, self._ctx, state)
+        checkpoint(self._ctx.db)
         return lost
 
     def replace_team_key(self) -> int:

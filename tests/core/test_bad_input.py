@@ -10,6 +10,7 @@ import pytest
 
 from warmline import crypto
 from warmline.errors import VaultCorrupt, VaultFromNewerVersion
+from warmline.session import Session
 from warmline.vault import Vault
 
 CHEAP = crypto.cheap_test_params
@@ -158,3 +159,87 @@ def test_an_empty_file_from_an_interrupted_first_run_starts_over(data_dir: Path)
     vault, session = Vault.create(data_dir, "Line", "Alex", "a long passphrase", kdf_factory=CHEAP)
     assert session.account.display_name == "Alex"
     vault.close()
+
+
+# --- record format 2, the smaller findings ---------------------------------------------------
+
+
+def _another_apps_database(path: Path) -> None:
+    conn = sqlite3.connect(str(path))
+    conn.execute("create table recipes (name text, steps text)")
+    conn.execute("insert into recipes values ('soup', 'chop, simmer')")
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("journal", ["delete", "wal"])
+def test_another_apps_sqlite_file_is_refused_byte_for_byte_untouched(
+    data_dir: Path, journal: str
+) -> None:
+    data_dir.mkdir()
+    path = data_dir / "warmline.db"
+    _another_apps_database(path)
+    if journal == "wal":
+        conn = sqlite3.connect(str(path))
+        conn.execute("pragma journal_mode = wal")
+        conn.close()
+    before = path.read_bytes()
+    names_before = sorted(p.name for p in data_dir.iterdir())
+    with pytest.raises(VaultCorrupt):
+        Vault.open(data_dir)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in data_dir.iterdir() if p.name != "warmline.lock") == [
+        n for n in names_before if n != "warmline.lock"
+    ]
+
+
+def test_a_new_vault_carries_warmlines_application_id(vault: Vault) -> None:
+    from warmline.db import APPLICATION_ID
+
+    assert next(vault.db.query("pragma application_id"))["application_id"] == APPLICATION_ID
+    header = vault.path.read_bytes()[:100]
+    assert int.from_bytes(header[68:72], "big") == APPLICATION_ID
+
+
+def test_one_malformed_clear_value_damages_one_record_not_the_list(
+    vault: Vault, session: Session
+) -> None:
+    from warmline.calls import Call
+
+    calls = session.calls.add_many([Call(connection=f"note {i}") for i in range(5)])
+    vault.db.execute("update calls set started_at = 'not a time' where uuid = ?", [calls[2].uuid])
+    listed = session.calls.select()
+    assert len(listed) == 5
+    damaged = [c.uuid for c in listed if c.damaged]
+    assert damaged == [calls[2].uuid]
+    assert {c.connection for c in listed if not c.damaged} == {"note 0", "note 1", "note 3",
+                                                                "note 4"}  # fmt: skip
+
+
+def test_a_blob_from_a_newer_format_says_so(vault: Vault, session: Session) -> None:
+    from warmline import crypto
+    from warmline.calls import Call
+    from warmline.errors import NewerFormat
+
+    call = session.calls.add(Call(connection="hello"))
+    blob = bytearray(next(vault.db.query("select body from calls"))["body"])
+    blob[2] = crypto.FORMAT_VERSION + 1
+    vault.db.execute("update calls set body = ? where uuid = ?", [bytes(blob), call.uuid])
+    with pytest.raises(NewerFormat, match="newer Warmline"):
+        crypto.open_sealed(
+            session._ctx.keys.team, bytes(blob), crypto.SealContext("calls", call.uuid)
+        )
+    assert session.calls.select()[0].damaged
+
+
+def test_removed_keys_do_not_linger_in_the_wal(
+    vault: Vault, session: Session, volunteer: Session, data_dir: Path
+) -> None:
+    sam = volunteer.account.uuid
+    old_wrap = next(vault.db.query("select user_key from accounts where uuid = ?", [sam]))[
+        "user_key"
+    ]
+    volunteer.lock()
+    session.team.set_disabled(sam, True)
+    wal = data_dir / "warmline.db-wal"
+    assert not wal.exists() or old_wrap not in wal.read_bytes()
