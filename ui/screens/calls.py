@@ -43,7 +43,8 @@ from ui.screens.base import Page
 from ui.search_service import SearchService
 from ui.theme import set_role
 from ui.widgets.call_history_dialog import CallHistoryDialog
-from ui.widgets.fit import FlowLayout, fit_columns, pair, room_for_mnemonic
+from ui.widgets.fit import fit_columns, pair, room_for_mnemonic
+from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.line_edits import named_clear_button
 from warmline.search import CallFilter, too_common
 from warmline.session import Session

@@ -11,14 +11,14 @@ fixing pixel widths that only suit one size:
 * :func:`room_for_mnemonic` – a button or check box as wide as its words are drawn;
 * :func:`fit_columns` – table columns as wide as their titles and typical contents;
 * :func:`stack_when_narrow` – two panes side by side, one above the other when narrow;
-* :class:`FlowLayout` – a row of controls that wraps onto the next line instead of squeezing.
+* :class:`~ui.widgets.flow_layout.FlowLayout` – a row of controls that wraps onto the next line
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLayout,
-    QLayoutItem,
     QLineEdit,
     QPlainTextEdit,
     QSizePolicy,
@@ -318,84 +317,6 @@ def stack_when_narrow(layout: QBoxLayout, owner: QWidget, chars: int) -> None:
         parent.installEventFilter(watch)
     decide()
 
-
-class FlowLayout(QLayout):
-    """Items left to right, wrapping onto a new line when the row is full.
-
-    For rows of filters or buttons: at 200 % text they move down a line instead of being
-    squeezed until their words are cut off. Answers height-for-width, so the page around it
-    grows (and scrolls) as the rows wrap.
-    """
-
-    def __init__(self, parent: QWidget | None = None, spacing: int = -1) -> None:
-        super().__init__(parent)
-        self._items: list[QLayoutItem] = []
-        if spacing >= 0:
-            self.setSpacing(spacing)
-        self.setContentsMargins(0, 0, 0, 0)
-
-    def addItem(self, item: QLayoutItem) -> None:
-        self._items.append(item)
-
-    def count(self) -> int:
-        return len(self._items)
-
-    def itemAt(self, index: int) -> QLayoutItem | None:
-        return self._items[index] if 0 <= index < len(self._items) else None
-
-    def takeAt(self, index: int) -> QLayoutItem | None:
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
-
-    def expandingDirections(self) -> Qt.Orientation:
-        return Qt.Orientation(0)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return self._arrange(QRect(0, 0, width, 0), move=False)
-
-    def setGeometry(self, rect: QRect) -> None:
-        super().setGeometry(rect)
-        self._arrange(rect, move=True)
-
-    def sizeHint(self) -> QSize:
-        return self.minimumSize()
-
-    def minimumSize(self) -> QSize:
-        size = QSize()
-        for item in self._items:
-            size = size.expandedTo(item.minimumSize())
-        margins = self.contentsMargins()
-        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
-
-    def _gap(self) -> int:
-        if self.spacing() >= 0:
-            return self.spacing()
-        parent = self.parentWidget()
-        style = parent.style() if parent is not None else None
-        if style is None:
-            return 6
-        return style.pixelMetric(QStyle.PixelMetric.PM_LayoutHorizontalSpacing, None, parent)
-
-    def _arrange(self, rect: QRect, *, move: bool) -> int:
-        margins = self.contentsMargins()
-        area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
-        gap = max(0, self._gap())
-        x, y, line_height = area.x(), area.y(), 0
-        for item in self._items:
-            if item.isEmpty():
-                continue
-            hint = item.sizeHint()
-            if x > area.x() and x + hint.width() > area.right() + 1:
-                x = area.x()
-                y += line_height + gap
-                line_height = 0
-            if move:
-                item.setGeometry(QRect(QPoint(x, y), hint))
-            x += hint.width() + gap
-            line_height = max(line_height, hint.height())
-        return y + line_height - rect.y() + margins.bottom()
 
 
 def pair(*widgets: QWidget) -> QWidget:
