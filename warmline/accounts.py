@@ -10,7 +10,7 @@ Per account, all sealed and bound to the account's row and field::
 
     passphrase --Argon2id--> KEK   wraps  user key (renewed on every passphrase change)
     user key   wraps  personal key (renewed with the user key), X25519 and Ed25519 private
-                      halves, the trust anchor (the founder's signing key), a recovery key
+                      halves, the roster pin (see warmline/roster.py), a recovery key
     recovery code --Argon2id--> wraps  the recovery key, which wraps the current user key
 
 The team key is not in the account row any more: its generations are sealed to each
@@ -323,7 +323,8 @@ def enrol(
 def founder_enrolment(
     display_name: str, passphrase: str, params: KdfParams, user_inputs: tuple[str, ...] = ()
 ) -> tuple[Enrolment, KeyPair]:
-    """The founding coordinator's row; their signing key is the line's trust anchor.
+    """The founding coordinator's row, with a placeholder pin: their first unlock, right
+    after the roster is founded, pins its first entry.
 
     Returns the signing pair too (the caller signs the roster's first entry and wipes it).
     """
@@ -345,7 +346,9 @@ def founder_enrolment(
             "renew_keys": 0,
         }
         row.update(
-            own_key_columns(account_uuid, kek, user, personal, box, signer, signer.public, None)
+            own_key_columns(
+                account_uuid, kek, user, personal, box, signer, b'{"pending":true,"v":1}', None
+            )
         )
         return Enrolment(row, box.public, signer.public), signer
     finally:

@@ -96,3 +96,27 @@ def load_keyring(db: Database, line_uuid: str, account_uuid: str, box: KeyPair) 
 def newest_generation(db: Database) -> int:
     row = next(db.query("select max(generation) as g from team_keys"), None)
     return int(row["g"]) if row and row["g"] is not None else 0
+
+
+def keep_committed(
+    ring: TeamKeyring, line_uuid: str, commitments: dict[int, str], newest: int
+) -> TeamKeyring:
+    """Only the generations the signed roster announced, with the very key it committed to.
+
+    A generation planted in the file (sealed to members' public keys, which anyone can do)
+    is dropped here, so nothing is ever sealed with a key an outsider chose. If the newest
+    signed generation is not among what this member holds, they cannot be brought up to
+    date by themselves: :class:`~warmline.roster.NeedsReset`.
+    """
+    from warmline.roster import NeedsReset, commitment
+
+    kept = TeamKeyring()
+    for generation, key in ring.generations().items():
+        if commitments.get(generation) == commitment(line_uuid, generation, key):
+            kept.add(generation, key)
+        else:
+            key.wipe()
+    if newest not in kept.generations():
+        kept.wipe()
+        raise NeedsReset()
+    return kept

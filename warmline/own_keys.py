@@ -8,10 +8,11 @@ user key and a new personal key, and re-seals that person's private records (ref
 drafts and their earlier versions) under the new personal key, in the same transaction as
 the new key columns: either all of it lands, or none of it does.
 
-The first unlock after enrolment also makes new key pairs (X25519 and Ed25519): the process
-that enrolled the person held the old ones. The roster gets a ``keys`` entry, signed with the
-old signing key the roster knows, and every team-key generation is sealed again to the new
-X25519 key.
+Every renewal also makes new key pairs (X25519 and Ed25519): at the first unlock the process
+that enrolled the person held the old ones, and after a passphrase change an old copy of the
+folder plus the old passphrase opens the old ones. The roster gets a ``keys`` entry, signed
+with the old signing key the roster knows, and every team-key generation is sealed again to
+the new X25519 key, so nothing current opens with the old pairs.
 
 A recovery code wraps a recovery key, which wraps the current user key. Renewing re-wraps the
 recovery key for the new user key, so an unused code keeps working; a code that was used, or
@@ -130,7 +131,7 @@ def renew(
         raise Tampered("Your account")
     anchor = open_anchor(row, keys.user)
     if anchor is None:
-        raise Tampered("Your account")
+        raise rostermod.RosterTampered()
     user, personal = Key.generate(), Key.generate()
     box = KeyPair.generate("box") if new_pairs else keys.box
     signer = KeyPair.generate("sign") if new_pairs else keys.signer
@@ -152,18 +153,17 @@ def renew(
         finally:
             code_kek.wipe()
     try:
-        columns = own_key_columns(me, kek, user, personal, box, signer, anchor, recovery_key)
-        columns.update(code_columns)
-        if recovery is Recovery.KEEP and recovery_key is None:
-            columns.pop("recovery_kdf", None)  # keep an old-style code as it was, if any
-            columns.pop("recovery_user_key", None)
-        columns.update(extra or {})
-        columns["kdf"] = kdf_json
-        columns["renew_keys"] = 0
         with writing(ctx.db, ctx.path) as db:
             _reseal_personal(db, me, keys.personal, personal)
             if new_pairs:
-                _new_pairs_on_roster(ctx, db, box, signer, anchor)
+                anchor = _new_pairs_on_roster(ctx, db, box, signer, anchor)
+            columns = own_key_columns(me, kek, user, personal, box, signer, anchor, recovery_key)
+            # An old-style code (it wrapped the user key itself) cannot follow the new user
+            # key: it is dropped here, and My account then offers to make a new one.
+            columns.update(code_columns)
+            columns.update(extra or {})
+            columns["kdf"] = kdf_json
+            columns["renew_keys"] = 0
             sets = ", ".join(f"[{k}] = ?" for k in columns)
             db.execute(
                 f"update accounts set {sets}, revision = revision + 1 where uuid = ?",
@@ -194,16 +194,18 @@ def renew(
 
 def _new_pairs_on_roster(
     ctx: Unlocked, db: Database, box: KeyPair, signer: KeyPair, anchor: bytes
-) -> None:
-    """Announce new public keys (signed with the old signing key) and re-seal every team-key
-    generation held to the new X25519 key."""
+) -> bytes:
+    """Announce new public keys (signed with the old signing key), re-seal every team-key
+    generation held to the new X25519 key; returns the pin after the new entry."""
     me = ctx.account.uuid
-    state = rostermod.verify_roster(db, ctx.line_uuid, anchor)
+    gen1 = ctx.keys.ring.generations().get(1)
+    state = rostermod.verify_roster(db, ctx.line_uuid, rostermod.read_pin(anchor), gen1)
     if state is not None:
-        rostermod.append(
-            db, state, ctx.keys.signer, me, "keys", account=me, sign=signer.public,
+        state = rostermod.append(
+            db, state, ctx.keys.signer, me, "keys", gen1, account=me, sign=signer.public,
             box=box.public,
         )  # fmt: skip
+        anchor = state.pin().to_bytes()
     db.execute("delete from team_keys where account_uuid = ?", [me])
     for generation, key in ctx.keys.ring.generations().items():
         db.table("team_keys").insert(
@@ -213,3 +215,4 @@ def _new_pairs_on_roster(
                 "wrap": seal_generation_to(ctx.line_uuid, me, box.public, generation, key),
             }
         )
+    return anchor

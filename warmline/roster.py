@@ -8,6 +8,13 @@ key every member keeps sealed under their own user key as their trust anchor. At
 chain is checked from that anchor: a role, an account or a key written into the file by hand
 is not in the signed history, so it is refused (and shown to coordinators as a mismatch).
 
+Each member also keeps a **pin**, sealed under their own user key: the hash of the roster's
+first entry and of the newest entry they have seen. A roster that does not start with that
+first entry (a departed founder writing a new history) or does not reach that newest entry
+(the end cut off, to undo a switch-off) is refused. And every new team-key generation is
+committed to in the signed entry that announces it (a hash of the key), so a generation
+planted in the file by someone without a coordinator's signing key is never used.
+
 What it does not stop: someone who can write the file can still delete rows or the whole
 file; a signed history cannot be un-deleted. Backups are the answer to that.
 
@@ -18,7 +25,10 @@ Entry kinds and who may sign them:
 - ``keys``: the member themselves, with their current signing key. A member carried over
   from a file made before the roster existed has no signing key yet; their first ``keys``
   entry is signed with the new key and carries a proof made with the team key of that time,
-  and is accepted only while no team key has been replaced since.
+  and is accepted only while no team key has been replaced since. Such a member is
+  *unconfirmed*: the proof shows they were on the team, not who they are, so they cannot
+  sign a coordinator's entries until a coordinator confirms them (any ``role`` entry about
+  them does).
 """
 
 from __future__ import annotations
@@ -73,6 +83,38 @@ class Member:
     disabled: bool = False
     sign: bytes | None = None
     box: bytes | None = None
+    #: False for someone carried over from before the roster until a coordinator confirms.
+    confirmed: bool = True
+    #: True once the member announced their current keys themselves (a ``keys`` entry, or
+    #: the founder's own); False while the keys are the ones someone else enrolled them with.
+    own_keys: bool = False
+
+
+@dataclass(frozen=True)
+class Pin:
+    """What a member remembers of the roster: its first entry and the newest seen."""
+
+    first: str
+    seq: int
+    head: str
+
+    def to_bytes(self) -> bytes:
+        return _canonical({"v": 1, "first": self.first, "seq": self.seq, "head": self.head})
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> Pin | None:
+        """None for the placeholder of an account carried over before the roster existed."""
+        try:
+            data = json.loads(raw)
+            if data.get("pending"):
+                return None
+            return cls(str(data["first"]), int(data["seq"]), str(data["head"]))
+        except (ValueError, KeyError, TypeError):
+            raise RosterTampered() from None
+
+
+#: Sealed in place of a pin by accounts carried over before any roster existed.
+PENDING_PIN = b'{"pending":true,"v":1}'
 
 
 @dataclass
@@ -84,11 +126,22 @@ class RosterState:
     founder_sign: bytes = b""
     members: dict[str, Member] = field(default_factory=dict)
     generation: int = 1
+    commitments: dict[int, str] = field(default_factory=dict)
     seq: int = 0
     head: str = ""
+    links: list[str] = field(default_factory=list)
 
     def active_coordinators(self) -> list[Member]:
         return [m for m in self.members.values() if m.role is Role.COORDINATOR and not m.disabled]
+
+    def pin(self) -> Pin:
+        return Pin(self.links[0] if self.links else "", self.seq, self.head)
+
+
+def commitment(line_uuid: str, generation: int, key: Key) -> str:
+    """What a signed entry says about a team-key generation: a hash of the key itself."""
+    data = b"warmline-generation-v1" + line_uuid.encode() + b"%d" % generation
+    return hashlib.sha256(data + key.key_id + key.material()).hexdigest()
 
 
 def _hex(value: bytes | None) -> str | None:
@@ -118,26 +171,32 @@ def has_roster(db: Database) -> bool:
 
 
 def verify_roster(
-    db: Database, line_uuid: str, anchor: bytes | None, first_generation: Key | None = None
+    db: Database, line_uuid: str, pin: Pin | None, first_generation: Key | None = None
 ) -> RosterState | None:
     """Check the whole chain; the state it arrives at, or None if there is no roster yet.
 
-    ``anchor`` is the founder's signing key as this member keeps it; None only for a member
-    who has not stored one yet (carried over from before the roster). ``first_generation``
-    checks the proofs of carried-over members where the key is still held.
+    ``pin`` is what this member remembers (see :class:`Pin`): the chain must start at its
+    first entry and pass through its newest. None only for a member who has not seen a
+    roster yet (carried over from before it). ``first_generation`` checks the proofs of
+    carried-over members where that key is still held.
     """
     rows = list(db.query("select seq, body, signature from roster order by seq"))
     if not rows:
+        if pin is not None:
+            raise RosterTampered()  # this member has seen a roster: it was removed
         return None
     state = RosterState(line_uuid)
     for row in rows:
-        state = _apply(state, row, anchor, first_generation)
+        state = _apply(state, row, first_generation)
+    if pin is not None:
+        if not state.links or state.links[0] != pin.first:
+            raise RosterTampered()
+        if pin.seq > state.seq or state.links[pin.seq - 1] != pin.head:
+            raise RosterTampered()  # cut short, or rewritten after what this member saw
     return state
 
 
-def _apply(
-    state: RosterState, row: dict[str, Any], anchor: bytes | None, gen1: Key | None
-) -> RosterState:
+def _apply(state: RosterState, row: dict[str, Any], gen1: Key | None) -> RosterState:
     body_bytes, signature = bytes(row["body"]), bytes(row["signature"])
     try:
         body = json.loads(body_bytes)
@@ -154,22 +213,31 @@ def _apply(
     if not ok:
         raise RosterTampered()
     members = dict(state.members)
-    new = replace(state, members=members, seq=state.seq + 1, head=_link(body_bytes, signature))
+    link = _link(body_bytes, signature)
+    new = replace(
+        state,
+        members=members,
+        commitments=dict(state.commitments),
+        seq=state.seq + 1,
+        head=link,
+        links=[*state.links, link],
+    )
     try:
         if kind == "found":
             if state.seq != 0:
                 raise RosterTampered()
             for m in body["members"]:
+                sign_pub = _unhex(m.get("sign"))
                 members[m["account"]] = Member(
-                    m["account"], Role(m["role"]), bool(m.get("disabled")),
-                    _unhex(m.get("sign")), _unhex(m.get("box")),
+                    m["account"], Role(m["role"]), bool(m.get("disabled")), sign_pub,
+                    _unhex(m.get("box")), confirmed=m["account"] == by,
+                    own_keys=m["account"] == by,
                 )  # fmt: skip
             founder = members.get(by)
             if founder is None or founder.role is not Role.COORDINATOR or founder.sign is None:
                 raise RosterTampered()
-            if anchor is not None and anchor != founder.sign:
-                raise RosterTampered()
             _check_signature(founder.sign, body_bytes, signature)
+            new.commitments[1] = str(body["commit"])
             new.founder, new.founder_sign = by, founder.sign
             return new
         if state.seq == 0:
@@ -184,20 +252,33 @@ def _apply(
                 raise RosterTampered()
             if member.sign is not None:
                 _check_signature(member.sign, body_bytes, signature)
-            else:  # carried over from before the roster: only before any key replacement
-                if state.generation != 1:
-                    raise RosterTampered()
-                _check_signature(sign_pub, body_bytes, signature)
-                proof = _unhex(body.get("proof")) or b""
-                message = legacy_proof_message(state.line_uuid, account, sign_pub, box_pub)
-                if gen1 is not None and not gen1.wiped and not mac_ok(gen1, message, proof):
-                    raise RosterTampered()
-            members[account] = replace(member, sign=sign_pub, box=box_pub)
+                members[account] = replace(member, sign=sign_pub, box=box_pub, own_keys=True)
+                return new
+            # Carried over from before the roster: only before any key replacement, and
+            # unconfirmed (the proof shows membership, not identity) until a coordinator
+            # confirms them.
+            if state.generation != 1:
+                raise RosterTampered()
+            _check_signature(sign_pub, body_bytes, signature)
+            proof = _unhex(body.get("proof")) or b""
+            message = legacy_proof_message(state.line_uuid, account, sign_pub, box_pub)
+            # Checked wherever generation 1 is still held. Once it is gone (replaced and
+            # re-sealed), no entry can be added at this point any more: it would come after
+            # the ``rotate`` entry, which the rule above refuses, or break the chain.
+            if gen1 is not None and not gen1.wiped and not mac_ok(gen1, message, proof):
+                raise RosterTampered()
+            members[account] = replace(
+                member, sign=sign_pub, box=box_pub, confirmed=False, own_keys=True
+            )
             return new
         signer = members.get(by)
-        if signer is None or signer.disabled or signer.role is not Role.COORDINATOR:
-            raise RosterTampered()
-        if signer.sign is None:
+        if (
+            signer is None
+            or signer.disabled
+            or signer.role is not Role.COORDINATOR
+            or not signer.confirmed
+            or signer.sign is None
+        ):
             raise RosterTampered()
         _check_signature(signer.sign, body_bytes, signature)
         if kind == "add":
@@ -207,17 +288,26 @@ def _apply(
                 account, Role(body["role"]), False, _unhex(body["sign"]), _unhex(body["box"])
             )
         elif kind == "role":
-            members[account] = replace(members[account], role=Role(body["role"]))
+            members[account] = replace(
+                members[account], role=Role(body["role"]), confirmed=True
+            )
         elif kind == "off":
             members[account] = replace(members[account], disabled=True, sign=None, box=None)
         elif kind == "reset":
+            before = members[account]
             members[account] = replace(
-                members[account], disabled=False, sign=_unhex(body["sign"]), box=_unhex(body["box"])
+                before,
+                disabled=before.disabled and not bool(body.get("switch_on")),
+                sign=_unhex(body["sign"]),
+                box=_unhex(body["box"]),
+                confirmed=True,
+                own_keys=False,
             )
         elif kind == "rotate":
             if body["generation"] != state.generation + 1:
                 raise RosterTampered()
             new.generation = body["generation"]
+            new.commitments[new.generation] = str(body["commit"])
         else:
             raise RosterTampered()
     except (KeyError, ValueError, TypeError):
@@ -236,6 +326,7 @@ def append(
     signer: KeyPair,
     by: str,
     kind: str,
+    gen1: Key | None = None,
     **fields: Any,
 ) -> RosterState:
     """Sign and store the next entry (inside the caller's transaction); the new state."""
@@ -253,15 +344,21 @@ def append(
     body_bytes = _canonical(body)
     signature = sign(signer, body_bytes)
     row = {"seq": state.seq + 1, "body": body_bytes, "signature": signature}
-    new = _apply(state, row, None, None)
+    new = _apply(state, row, gen1)
     db.table("roster").insert(row)
     return new
 
 
 def found(
-    db: Database, line_uuid: str, founder: str, signer: KeyPair, members: list[Member]
+    db: Database,
+    line_uuid: str,
+    founder: str,
+    signer: KeyPair,
+    members: list[Member],
+    first_generation: Key,
 ) -> RosterState:
-    """Start the roster with its first members (the founder among them, as coordinator)."""
+    """Start the roster with its first members (the founder among them, as coordinator),
+    committing to the first team-key generation."""
     listed = [
         {
             "account": m.uuid,
@@ -272,7 +369,10 @@ def found(
         }
         for m in members
     ]
-    return append(db, RosterState(line_uuid), signer, founder, "found", members=listed)
+    return append(
+        db, RosterState(line_uuid), signer, founder, "found", members=listed,
+        commit=commitment(line_uuid, 1, first_generation),
+    )  # fmt: skip
 
 
 def legacy_keys_entry_fields(
@@ -280,3 +380,11 @@ def legacy_keys_entry_fields(
 ) -> dict[str, Any]:
     proof = mac(gen1, legacy_proof_message(line_uuid, account, sign_pub, box_pub))
     return {"account": account, "sign": sign_pub, "box": box_pub, "proof": proof}
+
+
+def read_pin(raw: bytes | None) -> Pin | None:
+    """A member's pin as stored (None: carried over before any roster). An account that
+    has key pairs but no pin at all has had it removed: that is refused, never trusted."""
+    if raw is None:
+        raise RosterTampered()
+    return Pin.from_bytes(raw)

@@ -40,9 +40,16 @@ def team_tables(db: Database) -> list[str]:
     return sorted(out)
 
 
-def start_generation(db: Database, ctx: Unlocked, state: rostermod.RosterState) -> int:
+def start_generation(
+    db: Database, ctx: Unlocked, state: rostermod.RosterState
+) -> tuple[int, rostermod.RosterState]:
     """Inside the caller's transaction: make the next generation, seal it to every active
-    member with keys, sign the ``rotate`` entry. Returns the new generation number."""
+    member with keys, sign the ``rotate`` entry committing to it. Returns the generation
+    number and the roster after the entry.
+
+    Wraps are inserted, never replaced: a row already there for that number means the
+    roster and the keys disagree, and the transaction fails rather than overwrite a key.
+    """
     generation = state.generation + 1
     key = Key.generate()
     for member in state.members.values():
@@ -56,13 +63,14 @@ def start_generation(db: Database, ctx: Unlocked, state: rostermod.RosterState) 
                     ctx.line_uuid, member.uuid, member.box, generation, key
                 ),
             },
-            replace=True,
         )
-    rostermod.append(
-        db, state, ctx.keys.signer, ctx.account.uuid, "rotate", generation=generation
-    )
+    state = rostermod.append(
+        db, state, ctx.keys.signer, ctx.account.uuid, "rotate",
+        ctx.keys.ring.generations().get(1), generation=generation,
+        commit=rostermod.commitment(ctx.line_uuid, generation, key),
+    )  # fmt: skip
     ctx.keys.ring.add(generation, key)
-    return generation
+    return generation, state
 
 
 @dataclass

@@ -30,6 +30,7 @@ from warmline import roster as rostermod
 from warmline.accounts import (
     Account,
     Role,
+    anchor_ctx,
     clean_display_name,
     enrol,
     kek_for,
@@ -38,7 +39,7 @@ from warmline.accounts import (
     open_anchor,
     open_user_key,
 )
-from warmline.crypto import KdfParams, Key, derive_kek
+from warmline.crypto import KdfParams, Key, derive_kek, seal
 from warmline.db import checkpoint, get_meta, writing
 from warmline.errors import InvalidInput, NotAllowed, Tampered, UnknownAccount
 from warmline.keyring import seal_generation_to
@@ -82,8 +83,10 @@ class TeamAdmin:
         self._ctx.check()
         db = db or self._ctx.db
         row = load_row(db, self._ctx.account.uuid)
-        anchor = open_anchor(row, self._ctx.keys.user) if row else None
-        state = rostermod.verify_roster(db, self._ctx.line_uuid, anchor)
+        if row is None:
+            raise rostermod.RosterTampered()
+        pin = rostermod.read_pin(open_anchor(row, self._ctx.keys.user))
+        state = rostermod.verify_roster(db, self._ctx.line_uuid, pin, self._gen1())
         if state is None:
             raise NotAllowed(
                 "The team list has not been set up in this file yet: a coordinator needs to "
@@ -91,12 +94,31 @@ class TeamAdmin:
             )
         return state
 
+    def _gen1(self) -> Key | None:
+        return self._ctx.keys.ring.generations().get(1)
+
     def _require_coordinator(self, db: Database | None = None) -> rostermod.RosterState:
         state = self._roster(db)
         me = state.members.get(self._ctx.account.uuid)
-        if me is None or me.disabled or me.role is not Role.COORDINATOR:
+        if me is None or me.disabled or me.role is not Role.COORDINATOR or not me.confirmed:
             raise NotAllowed("Only a coordinator can change the team.")
         return state
+
+    def _sign(
+        self, db: Database, state: rostermod.RosterState, kind: str, **fields: object
+    ) -> rostermod.RosterState:
+        """Append a roster entry signed by me, and move my pin to it (same transaction)."""
+        state = rostermod.append(
+            db, state, self._ctx.keys.signer, self._ctx.account.uuid, kind, self._gen1(),
+            **fields,
+        )  # fmt: skip
+        self._pin_me(db, state)
+        return state
+
+    def _pin_me(self, db: Database, state: rostermod.RosterState) -> None:
+        me = self._ctx.account.uuid
+        sealed = seal(self._ctx.keys.user, state.pin().to_bytes(), anchor_ctx(me))
+        db.execute("update accounts set anchor = ? where uuid = ?", [sealed, me])
 
     def _other(self, account_uuid: str) -> Account:
         row = load_row(self._ctx.db, account_uuid)
@@ -160,14 +182,14 @@ class TeamAdmin:
             role,
             passphrase,
             self._kdf_factory(),
-            state.founder_sign,
+            state.pin().to_bytes(),
             user_inputs=(self._line_name(),),
         )
         uuid = made.row["uuid"]
         with self._write() as db:
             state = self._require_coordinator(db)
-            rostermod.append(
-                db, state, self._ctx.keys.signer, self._ctx.account.uuid, "add",
+            self._sign(
+                db, state, "add",
                 account=uuid, role=role.value, sign=made.sign_public, box=made.box_public,
             )  # fmt: skip
             db.table("accounts").insert(made.row)
@@ -184,8 +206,8 @@ class TeamAdmin:
             raise InvalidInput("The team needs at least one coordinator.")
         with self._write() as db:
             state = self._require_coordinator(db)
-            rostermod.append(
-                db, state, self._ctx.keys.signer, self._ctx.account.uuid, "role",
+            self._sign(
+                db, state, "role",
                 account=account_uuid, role=role.value,
             )  # fmt: skip
             db.execute(
@@ -221,8 +243,8 @@ class TeamAdmin:
         with self._write() as db:
             state = self._require_coordinator(db)
             if account_uuid in state.members:
-                state = rostermod.append(
-                    db, state, self._ctx.keys.signer, self._ctx.account.uuid, "off",
+                state = self._sign(
+                    db, state, "off",
                     account=account_uuid,
                 )  # fmt: skip
             _delete_personal_records(db, account_uuid)
@@ -235,7 +257,7 @@ class TeamAdmin:
                 "revision = revision + 1 where uuid = ?",
                 [account_uuid],
             )
-            start_generation(db, self._ctx, state)
+            self._new_generation(db, state)
         checkpoint(self._ctx.db)  # the removed keys must not linger in the WAL
         return self._other(account_uuid)
 
@@ -275,7 +297,7 @@ class TeamAdmin:
             role,
             new_passphrase,
             self._kdf_factory(),
-            state.founder_sign,
+            state.pin().to_bytes(),
             account_uuid=account_uuid,
             user_inputs=(self._line_name(),),
         )
@@ -287,13 +309,14 @@ class TeamAdmin:
         with self._write() as db:
             state = self._require_coordinator(db)
             if account_uuid in state.members:
-                state = rostermod.append(
-                    db, state, self._ctx.keys.signer, self._ctx.account.uuid, "reset",
+                state = self._sign(
+                    db, state, "reset",
                     account=account_uuid, sign=fresh.sign_public, box=fresh.box_public,
+                    switch_on=switch_on,
                 )  # fmt: skip
             else:  # carried over from before the roster and never seen: add them now
-                state = rostermod.append(
-                    db, state, self._ctx.keys.signer, self._ctx.account.uuid, "add",
+                state = self._sign(
+                    db, state, "add",
                     account=account_uuid, role=role.value, sign=fresh.sign_public,
                     box=fresh.box_public,
                 )  # fmt: skip
@@ -303,8 +326,9 @@ class TeamAdmin:
                 f"update accounts set {sets}, revision = revision + 1 where uuid = ?",
                 [*columns.values(), account_uuid],
             )
-            self._wrap_generations_for(db, account_uuid, fresh.box_public)
-            start_generation(db, self._ctx, state)
+            if not state.members[account_uuid].disabled:
+                self._wrap_generations_for(db, account_uuid, fresh.box_public)
+            self._new_generation(db, state)
         checkpoint(self._ctx.db)
         return lost
 
@@ -312,7 +336,12 @@ class TeamAdmin:
         """A new team-key generation for everyone on the team now; returns its number."""
         self._require_coordinator()
         with self._write() as db:
-            return start_generation(db, self._ctx, self._require_coordinator(db))
+            return self._new_generation(db, self._require_coordinator(db))
+
+    def _new_generation(self, db: Database, state: rostermod.RosterState) -> int:
+        generation, state = start_generation(db, self._ctx, state)
+        self._pin_me(db, state)
+        return generation
 
     def roster_problems(self) -> list[RosterProblem]:
         """Where the account rows in the file differ from the signed roster (hand edits)."""
@@ -331,6 +360,15 @@ class TeamAdmin:
                         name,
                         f"the file says {row['role']!r}, the signed team list says "
                         f"{member.role.label.lower()}",
+                    )
+                )
+            if not member.confirmed and not member.disabled:
+                problems.append(
+                    RosterProblem(
+                        row["uuid"],
+                        name,
+                        "set up their account again after an update; a coordinator confirms "
+                        "it is them by setting their role",
                     )
                 )
             if bool(row["disabled"]) != member.disabled:
@@ -375,7 +413,7 @@ class TeamAdmin:
         check_new_passphrase(new, (self._ctx.account.display_name, self._line_name()))
         kek, kdf_json = self._new_kek(new)
         try:
-            renew(self._ctx, kek, kdf_json, recovery=recovery)
+            renew(self._ctx, kek, kdf_json, recovery=recovery, new_pairs=True)
         finally:
             kek.wipe()
 
@@ -400,7 +438,7 @@ class TeamAdmin:
         kek = kek_for(current, row["kdf"])
         try:
             open_user_key(row, kek).wipe()  # WrongPassphrase if it is not the current one
-            return renew(self._ctx, kek, row["kdf"], recovery=recovery)
+            return renew(self._ctx, kek, row["kdf"], recovery=recovery, new_pairs=True)
         finally:
             kek.wipe()
 

@@ -55,7 +55,7 @@ from warmline.errors import (
     VaultMissing,
     WrongPassphrase,
 )
-from warmline.keyring import TeamKeyring, load_keyring, seal_generation_to
+from warmline.keyring import TeamKeyring, keep_committed, load_keyring, seal_generation_to
 from warmline.own_keys import Recovery, renew
 from warmline.paths import LOCK_FILENAME, VAULT_FILENAME, ensure_private_dir
 from warmline.records import Unlocked, new_uuid
@@ -179,6 +179,7 @@ class Vault:
                     signer,
                     [rostermod.Member(founder, Role.COORDINATOR, False, signer.public,
                                       made.box_public)],
+                    team_key,
                 )  # fmt: skip
         except BaseException:
             vault.close()
@@ -254,8 +255,8 @@ class Vault:
         kek = kek_for(passphrase, row["kdf"])
         try:
             user = open_user_key(row, kek)
-            session = self._open(row, user)
-            if row["renew_keys"]:
+            session, renew_now = self._open(row, user)
+            if renew_now:
                 self._renew_after_enrolment(session, kek, row["kdf"])
             return session
         finally:
@@ -275,7 +276,7 @@ class Vault:
             user = open_user_key_with_code(row, code_kek)
         finally:
             code_kek.wipe()
-        session = self._open(row, user)
+        session, _renew = self._open(row, user)  # recovery makes every key new anyway
         try:
             session.team.change_my_passphrase_after_recovery(new_passphrase)
         except BaseException:
@@ -291,23 +292,29 @@ class Vault:
             session.lock()
             raise
 
-    def _open(self, row: dict[str, Any], user: Key) -> Session:
-        """From an unwrapped user key to a session whose role the signed roster gives."""
+    def _open(self, row: dict[str, Any], user: Key) -> tuple[Session, bool]:
+        """From an unwrapped user key to a session whose role the signed roster gives.
+
+        The second value says whether this person's keys must be made new now: true while
+        they are the keys someone else enrolled them with (the roster knows, not a column).
+        """
         uuid = row["uuid"]
         line = self.line_uuid
-        held: list[Key | KeyPair] = [user]
+        held: list[Key | KeyPair | TeamKeyring] = [user]
         try:
             personal = open_personal_key(row, user)
             held.append(personal)
             pairs = open_key_pairs(row, user)
             if pairs is None:  # a row from before key pairs: carry it over now
-                box, signer, ring = self._carry_over(row, user, line)
+                box, signer, ring = self._carry_over(row, user, line, held)
             else:
                 box, signer = pairs
+                held += [box, signer]
                 ring = load_keyring(self.db, line, uuid, box)
-            held += [box, signer]
+                held.append(ring)
             keys = AccountKeys(user=user, personal=personal, box=box, signer=signer, ring=ring)
-            role = self._check_roster(row, keys, line)
+            role, renew_now = self._check_roster(row, keys, line)
+            held.append(keys.ring)
         except BaseException:
             for thing in held:
                 thing.wipe()
@@ -316,13 +323,14 @@ class Vault:
         ctx = Unlocked(self.db, str(self.path), account, keys, line)
         session = Session(ctx, self.kdf_factory, self.unlock)
         self._sessions = [s for s in self._sessions if not s.locked] + [session]
-        return session
+        return session, renew_now
 
     def _carry_over(
-        self, row: dict[str, Any], user: Key, line: str
+        self, row: dict[str, Any], user: Key, line: str, held: list[Key | KeyPair | TeamKeyring]
     ) -> tuple[KeyPair, KeyPair, TeamKeyring]:
         """Give an account from before key generations its key pairs, and move the team key
-        it held into generation 1, sealed to its new X25519 key."""
+        it held into generation 1, sealed to its new X25519 key. Its pin starts as a
+        placeholder ("no roster seen yet"), so a missing pin is never taken for a new one."""
         uuid = row["uuid"]
         if not row["team_key"]:  # its generation was replaced and cleared before it came back
             raise rostermod.NeedsReset()
@@ -330,38 +338,50 @@ class Vault:
         box, signer = KeyPair.generate("box"), KeyPair.generate("sign")
         ring = TeamKeyring()
         ring.add(1, team)
+        held += [box, signer, ring]
         with dbmod.writing(self.db, str(self.path)) as db:
             db.execute(
                 "update accounts set box_public = ?, sign_public = ?, box_private = ?, "
-                "sign_private = ? where uuid = ?",
+                "sign_private = ?, anchor = ? where uuid = ?",
                 [
                     box.public,
                     signer.public,
                     seal_key_pair(user, box, private_half_ctx(uuid, "box")),
                     seal_key_pair(user, signer, private_half_ctx(uuid, "sign")),
+                    seal(user, rostermod.PENDING_PIN, anchor_ctx(uuid)),
                     uuid,
                 ],
             )
+            db.execute("delete from team_keys where account_uuid = ?", [uuid])
             db.table("team_keys").insert(
                 {
                     "generation": 1,
                     "account_uuid": uuid,
                     "wrap": seal_generation_to(line, uuid, box.public, 1, team),
                 },
-                replace=True,
             )
         return box, signer, ring
 
-    def _check_roster(self, row: dict[str, Any], keys: AccountKeys, line: str) -> Role:
-        """The role the signed roster gives; founds the roster on a file from before it."""
+    def _check_roster(
+        self, row: dict[str, Any], keys: AccountKeys, line: str
+    ) -> tuple[Role, bool]:
+        """The role the signed roster gives, and whether this person's keys must be made new.
+
+        Checks the chain against this member's pin, keeps only the team-key generations the
+        roster committed to, moves the pin forward, and founds the roster on a file from
+        before it (first coordinator to unlock).
+        """
         uuid = row["uuid"]
         fresh = load_row(self.db, uuid) or row
-        anchor = open_anchor(fresh, keys.user)
+        pin = rostermod.read_pin(open_anchor(fresh, keys.user))
         first = keys.ring.generations().get(1)
-        state = rostermod.verify_roster(self.db, line, anchor, first)
+        state = rostermod.verify_roster(self.db, line, pin, first)
         if state is None:
             if Role(row["role"]) is not Role.COORDINATOR:
-                return Role(row["role"])  # before the roster exists, the file is all there is
+                # Before the roster exists, the file is all there is; only generation 1 can
+                # be real, since replacing the key needs the roster.
+                keys.ring = rostermod_only_first(keys.ring)
+                return Role(row["role"]), False
             state = self._found_roster(uuid, keys, line)
         member = state.members.get(uuid)
         if member is None:
@@ -373,7 +393,7 @@ class Vault:
                 raise rostermod.NeedsReset()
             with dbmod.writing(self.db, str(self.path)) as db:
                 state = rostermod.append(
-                    db, state, keys.signer, uuid, "keys",
+                    db, state, keys.signer, uuid, "keys", first,
                     **rostermod.legacy_keys_entry_fields(
                         line, uuid, keys.signer.public, keys.box.public, first
                     ),
@@ -381,31 +401,51 @@ class Vault:
             member = state.members[uuid]
         if member.sign != keys.signer.public or member.box != keys.box.public:
             raise rostermod.RosterTampered()
-        if anchor is None:  # first unlock since the roster: keep its founder as my anchor
+        keys.ring = keep_committed(keys.ring, line, state.commitments, state.generation)
+        if pin is None or state.seq > pin.seq:
             with dbmod.writing(self.db, str(self.path)) as db:
                 db.execute(
                     "update accounts set anchor = ? where uuid = ?",
-                    [seal(keys.user, state.founder_sign, anchor_ctx(uuid)), uuid],
+                    [seal(keys.user, state.pin().to_bytes(), anchor_ctx(uuid)), uuid],
                 )
-        return member.role
+        return member.role, not member.own_keys
 
     def _found_roster(self, uuid: str, keys: AccountKeys, line: str) -> rostermod.RosterState:
         """A file from before the roster: the first coordinator to unlock signs the team as
-        the file lists it (the trust the file had until now), keys and all."""
+        the file lists it (the trust the file had until then). Only the founder's own keys
+        go in: everyone else announces theirs at their next unlock, unconfirmed until a
+        coordinator confirms them, so no public key is taken from a row anyone could edit."""
         members = []
         for other in self.db.query("select * from accounts"):
             try:
                 role = Role(other["role"])
             except ValueError:
                 role = Role.VOLUNTEER
+            mine = other["uuid"] == uuid
             members.append(
                 rostermod.Member(
                     other["uuid"],
                     role,
                     bool(other["disabled"]),
-                    other["sign_public"] or None,
-                    other["box_public"] or None,
+                    keys.signer.public if mine else None,
+                    keys.box.public if mine else None,
                 )
             )
+        first = keys.ring.generations().get(1)
+        if first is None:
+            raise rostermod.NeedsReset()
         with dbmod.writing(self.db, str(self.path)) as db:
-            return rostermod.found(db, line, uuid, keys.signer, members)
+            return rostermod.found(db, line, uuid, keys.signer, members, first)
+
+
+def rostermod_only_first(ring: TeamKeyring) -> TeamKeyring:
+    """Keep generation 1 only (see :meth:`Vault._check_roster`)."""
+    kept = TeamKeyring()
+    for generation, key in ring.generations().items():
+        if generation == 1:
+            kept.add(1, key)
+        else:
+            key.wipe()
+    if not len(kept):
+        raise rostermod.NeedsReset()
+    return kept

@@ -38,7 +38,7 @@ PASSPHRASES = {
     "Sam": "sam's own passphrase",
     "Kit": "kit keeps a lantern lit",
 }
-ROLES = {"Alex": Role.COORDINATOR, "Sam": Role.VOLUNTEER, "Kit": Role.VOLUNTEER}
+ROLES = {"Alex": Role.COORDINATOR, "Sam": Role.VOLUNTEER, "Kit": Role.COORDINATOR}
 
 
 @dataclass
@@ -155,5 +155,23 @@ def test_after_a_key_replacement_a_never_seen_member_needs_a_reset(old_line: Old
         alex.team.reset_passphrase(old_line.uuids["Kit"], "lantern orbit meadow quietly")
         kit = vault.unlock(old_line.uuids["Kit"], "lantern orbit meadow quietly")
         assert {c.connection for c in kit.calls.select()} == set(old_line.calls.values())
+    finally:
+        vault.close()
+
+
+def test_a_carried_over_coordinator_acts_as_one_only_once_confirmed(old_line: OldLine) -> None:
+    """The proof a carried-over member gives shows they were on the team, not who they are
+    (every member held the old key): until a coordinator confirms them, no coordinator
+    powers. Otherwise a volunteer could claim a coordinator's identity first."""
+    from warmline.errors import NotAllowed
+
+    vault = open_vault(old_line)
+    try:
+        alex = vault.unlock(old_line.uuids["Alex"], PASSPHRASES["Alex"])  # founds the roster
+        kit = vault.unlock(old_line.uuids["Kit"], PASSPHRASES["Kit"])
+        with pytest.raises(NotAllowed):
+            kit.team.add_account("Robin", "lantern orbit meadow quietly", Role.VOLUNTEER)
+        alex.team.set_role(old_line.uuids["Kit"], Role.COORDINATOR)  # Alex vouches for Kit
+        kit.team.add_account("Robin", "lantern orbit meadow quietly", Role.VOLUNTEER)
     finally:
         vault.close()

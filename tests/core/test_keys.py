@@ -401,3 +401,194 @@ def test_key_wraps_are_bound_to_account_and_generation(vault: Vault, session: Se
         crypto.open_key_from(box, row["wrap"], wrap_context(vault.line_uuid, "someone", 1))
     with pytest.raises(Tampered):
         crypto.open_key_from(box, row["wrap"], wrap_context("another line", me, 1))
+
+
+# --- a security review's attacks (each failed before its fix) --------------------------------
+
+
+def test_a_generation_planted_in_the_file_is_never_used(vault: Vault, session: Session) -> None:
+    """Sealing a key to members needs only their public keys: anyone can plant a wrap."""
+    from warmline.keyring import seal_generation_to
+
+    evil = Key.generate()
+    for row in list(vault.db.query("select uuid, box_public from accounts")):
+        vault.db.table("team_keys").insert({
+            "generation": 99, "account_uuid": row["uuid"],
+            "wrap": seal_generation_to(vault.line_uuid, row["uuid"], row["box_public"], 99, evil),
+        })  # fmt: skip
+    again = vault.unlock(session.account.uuid, PASSPHRASE)
+    assert again.team_generation == 1
+    again.calls.add(Call(connection="after the plant"))
+    again.reseal().run()
+    assert not opens_any([evil], vault.db, "calls")
+    assert [c.connection for c in again.calls.select()] == ["after the plant"]
+
+
+def test_a_member_missing_the_newest_wrap_is_refused_not_downgraded(
+    vault: Vault, session: Session, volunteer: Session
+) -> None:
+    sam = volunteer.account.uuid
+    volunteer.lock()
+    generation = session.team.replace_team_key()
+    vault.db.execute(
+        "delete from team_keys where account_uuid = ? and generation = ?", [sam, generation]
+    )
+    from warmline.roster import NeedsReset
+
+    with pytest.raises(NeedsReset):
+        vault.unlock(sam, SAM)
+
+
+def test_deleting_the_roster_is_refused_not_founded_again(
+    vault: Vault, session: Session, volunteer: Session
+) -> None:
+    volunteer.lock()
+    vault.db.execute("update accounts set role = 'coordinator'")
+    vault.db.execute("delete from roster")
+    with pytest.raises(RosterTampered):
+        vault.unlock(session.account.uuid, PASSPHRASE)
+    with pytest.raises(RosterTampered):
+        vault.unlock(volunteer.account.uuid, SAM)
+
+
+def test_a_removed_pin_is_refused(vault: Vault, session: Session, volunteer: Session) -> None:
+    volunteer.lock()
+    vault.db.execute("update accounts set anchor = null where uuid = ?", [volunteer.account.uuid])
+    with pytest.raises(RosterTampered):
+        vault.unlock(volunteer.account.uuid, SAM)
+
+
+def test_cutting_the_end_off_the_roster_does_not_undo_a_switch_off(
+    vault: Vault, session: Session, volunteer: Session, data_dir: Path, tmp_path: Path
+) -> None:
+    sam = volunteer.account.uuid
+    old = copy_folder(data_dir, tmp_path / "sams-copy")
+    volunteer.lock()
+    session.team.set_disabled(sam, True)
+    import json
+
+    rows = vault.db.query("select * from roster")
+    kinds = {r["seq"]: json.loads(r["body"])["kind"] for r in rows}
+    off = min(seq for seq, kind in kinds.items() if kind == "off")
+    vault.db.execute("delete from roster where seq >= ?", [off])
+    vault.db.table("accounts").upsert(row_of(old, sam), pk="uuid")
+    with pytest.raises(RosterTampered):
+        vault.unlock(session.account.uuid, PASSPHRASE)
+
+
+def test_old_key_pairs_open_nothing_current_after_a_passphrase_change(
+    vault: Vault, session: Session, data_dir: Path, tmp_path: Path
+) -> None:
+    me = session.account.uuid
+    old = copy_folder(data_dir, tmp_path / "old-copy")
+    old_row = row_of(old, me)
+    old_user = open_user_key(old_row, kek_for(PASSPHRASE, old_row["kdf"]))
+    pairs = open_key_pairs(old_row, old_user)
+    assert pairs is not None
+    old_box, _ = pairs
+    session.team.change_my_passphrase(PASSPHRASE, "tangerine kettle drifts over hills")
+    session.team.replace_team_key()
+    for wrap in vault.db.query("select * from team_keys where account_uuid = ?", [me]):
+        with pytest.raises(Tampered):
+            crypto.open_key_from(
+                old_box, wrap["wrap"], wrap_context(vault.line_uuid, me, wrap["generation"])
+            )
+
+
+def test_a_departed_founder_cannot_write_a_new_history(
+    vault: Vault, session: Session, volunteer: Session
+) -> None:
+    from warmline import roster
+
+    alex, sam = session.account.uuid, volunteer.account.uuid
+    session.team.set_role(sam, Role.COORDINATOR)
+    volunteer.lock()
+    fresh_sam = vault.unlock(sam, SAM)
+    session_signer = KeyPair("sign", session._ctx.keys.signer.private_bytes())
+    session.lock()
+    fresh_sam.team.set_disabled(alex, True)
+    fresh_sam.lock()
+    # Alex, gone, signs a whole new roster with the signing key he still holds.
+    vault.db.execute("delete from roster")
+    members = [roster.Member(alex, Role.COORDINATOR, False, session_signer.public,
+                             KeyPair.generate("box").public)]  # fmt: skip
+    with vault.db.conn:
+        roster.found(vault.db, vault.line_uuid, alex, session_signer, members, Key.generate())
+    with pytest.raises(RosterTampered):
+        vault.unlock(sam, SAM)
+
+
+def test_editing_the_renewal_flag_does_not_skip_the_first_unlock_renewal(
+    vault: Vault, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[Key] = []
+    real = Key.generate
+
+    def spy() -> Key:
+        key = real()
+        made.append(Key(key.material(), key.key_id))
+        return key
+
+    monkeypatch.setattr(Key, "generate", staticmethod(spy))
+    sam = session.team.add_account("Sam", SAM, Role.VOLUNTEER)
+    monkeypatch.undo()
+    vault.db.execute("update accounts set renew_keys = 0 where uuid = ?", [sam.uuid])
+    sam_session = vault.unlock(sam.uuid, SAM)
+    sam_session.debriefs.add(Debrief(feeling="mine"))
+    assert not opens_any(made, vault.db, "debriefs", sam.uuid)
+
+
+def test_a_reset_does_not_switch_someone_back_on_by_itself(
+    vault: Vault, session: Session, volunteer: Session
+) -> None:
+    sam = volunteer.account.uuid
+    volunteer.lock()
+    session.team.set_disabled(sam, True)
+    session.team.reset_passphrase(sam, "lantern orbit meadow quietly")
+    vault.db.execute("update accounts set disabled = 0 where uuid = ?", [sam])
+    with pytest.raises(AccountDisabled):
+        vault.unlock(sam, "lantern orbit meadow quietly")
+    assert not list(vault.db.query("select 1 from team_keys where account_uuid = ?", [sam]))
+
+
+def test_an_old_style_recovery_code_is_dropped_openly_on_renewal(
+    vault: Vault, session: Session
+) -> None:
+    """A code from before recovery keys wrapped the user key itself: it cannot follow a new
+    user key, so it is removed (and My account offers a new one), never left to fail later."""
+    me = session.account.uuid
+    code = crypto.new_recovery_code()
+    params = crypto.cheap_test_params()
+    kek = crypto.derive_kek(code, params)
+    from warmline.accounts import recovery_ctx
+
+    vault.db.execute(
+        "update accounts set recovery_kdf = ?, recovery_user_key = ?, recovery_key = null, "
+        "recovery_wrap = null where uuid = ?",
+        [params.to_json(), crypto.wrap_key(kek, session._ctx.keys.user, recovery_ctx(me)), me],
+    )
+    assert vault.account(me).has_recovery_code
+    session.team.change_my_passphrase(PASSPHRASE, "tangerine kettle drifts over hills")
+    assert not vault.account(me).has_recovery_code
+
+
+def test_a_refused_unlock_leaves_no_team_key_in_memory(
+    vault: Vault, session: Session, volunteer: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from warmline import keyring
+
+    rings: list[keyring.TeamKeyring] = []
+    real = keyring.load_keyring
+
+    def spy(*args: Any) -> keyring.TeamKeyring:
+        ring = real(*args)
+        rings.append(ring)
+        return ring
+
+    import warmline.vault as vaultmod
+
+    monkeypatch.setattr(vaultmod, "load_keyring", spy)
+    vault.db.execute("update roster set signature = zeroblob(64) where seq = 2")
+    with pytest.raises(RosterTampered):
+        vault.unlock(volunteer.account.uuid, SAM)
+    assert rings and all(key.wiped for ring in rings for key in ring.generations().values())
