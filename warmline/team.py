@@ -57,6 +57,8 @@ class RosterProblem:
     account_uuid: str
     display_name: str
     what: str
+    #: "unconfirmed": carried over after an update, waiting for a coordinator to vouch.
+    kind: str = "mismatch"
 
 
 class PersonalRecords(NamedTuple):
@@ -369,6 +371,7 @@ class TeamAdmin:
                         name,
                         "set up their account again after an update; a coordinator confirms "
                         "it is them by setting their role",
+                        "unconfirmed",
                     )
                 )
             if bool(row["disabled"]) != member.disabled:

@@ -111,3 +111,42 @@ def test_volunteers_do_not_see_the_team_key_controls(
     panel = TeamKeyPanel(volunteer_backend)
     qtbot.addWidget(panel)
     assert panel.isHidden()
+
+
+def test_people_carried_over_from_an_update_are_confirmed_from_the_team_page(
+    qtbot: QtBot, tmp_path: object, prompts: type[Prompts]
+) -> None:
+    from pathlib import Path
+
+    from tests.core.test_key_migration import PASSPHRASES, write_old_line
+    from ui.clipboard import SafeClipboard
+    from ui.clock import FakeClock
+    from ui.widgets.team_key_panel import TeamKeyPanel
+    from warmline import crypto
+
+    assert isinstance(tmp_path, Path)
+    line = write_old_line(tmp_path / "old")
+    vault = Vault.open(line.data_dir, kdf_factory=crypto.cheap_test_params)
+    runner = TaskRunner()
+    try:
+        alex = vault.unlock(line.uuids["Alex"], PASSPHRASES["Alex"])
+        kit = vault.unlock(line.uuids["Kit"], PASSPHRASES["Kit"])  # a carried-over coordinator
+        backend = Backend(runner, alex, FakeClock(), SafeClipboard(), vault.line_name)
+        backend.refresh_accounts()
+        wait_idle(qtbot, runner)
+        panel = TeamKeyPanel(backend)
+        qtbot.addWidget(panel)
+        panel.show()
+        button = panel.findChild(QPushButton, "team-confirm-carried-over")
+        assert button is not None
+        qtbot.waitUntil(button.isVisible)
+        assert "Kit" in panel.findChild(QLabel, "team-key-status").text()  # type: ignore[union-attr]
+        prompts.set_next_answers([True])
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        wait_idle(qtbot, runner)
+        qtbot.waitUntil(lambda: not button.isVisible())
+        kit.team.add_account("Robin", "lantern orbit meadow quietly", Role.VOLUNTEER)
+        backend.close()
+    finally:
+        runner.shutdown(wait=True)
+        vault.close()

@@ -56,6 +56,14 @@ class TeamKeyPanel(QFrame):
         self.problems.setWordWrap(True)
         set_role(self.problems, "error")
         self.problems.setVisible(False)
+        self.confirm_button = QPushButton(self.tr("It is them: confirm"))
+        self.confirm_button.setObjectName("team-confirm-carried-over")
+        self.confirm_button.setAccessibleName(
+            self.tr("Confirm the people who set up their accounts again after an update")
+        )
+        self.confirm_button.clicked.connect(self.confirm_carried_over)
+        self.confirm_button.setVisible(False)
+        self._unconfirmed: list[RosterProblem] = []
 
         row = QHBoxLayout()
         row.addWidget(self.replace_button)
@@ -66,6 +74,7 @@ class TeamKeyPanel(QFrame):
         layout.addLayout(row)
         layout.addWidget(self.status)
         layout.addWidget(self.problems)
+        layout.addWidget(self.confirm_button)
         if not backend.is_coordinator:
             # Only ever hide here: showing a widget before it has a parent would open it
             # as a window of its own for a moment and take the focus from the main window.
@@ -117,6 +126,18 @@ class TeamKeyPanel(QFrame):
         self.backend.run(problems, self._show_problems, lambda _error: None)
 
     def _show_problems(self, problems: list[RosterProblem]) -> None:
+        self._unconfirmed = [p for p in problems if p.kind == "unconfirmed"]
+        self.confirm_button.setVisible(bool(self._unconfirmed))
+        problems = [p for p in problems if p.kind != "unconfirmed"]
+        if self._unconfirmed:
+            names = ", ".join(p.display_name for p in self._unconfirmed)
+            self.status.setText(
+                self.tr(
+                    "{names} set up their accounts again after Warmline was updated. Until you "
+                    "confirm it is really them, they can do everything but change the team."
+                ).format(names=names)
+            )
+            self.status.setVisible(True)
         if not problems:
             self.problems.setVisible(False)
             return
@@ -127,6 +148,27 @@ class TeamKeyPanel(QFrame):
         lines += [f"• {p.display_name}: {p.what}" for p in problems]
         self.problems.setText("\n".join(lines))
         self.problems.setVisible(True)
+
+    def confirm_carried_over(self) -> None:
+        """Vouch for people carried over from an earlier Warmline (see warmline/roster.py)."""
+        people = list(self._unconfirmed)
+        if not people or not Prompts.confirm(
+            self,
+            self.tr("Confirm it is them?"),
+            self.tr(
+                "Only confirm people you know set up their accounts themselves: {names}."
+            ).format(names=", ".join(p.display_name for p in people)),
+            self.tr("Confirm"),
+            self.tr("Not now"),
+        ):
+            return
+
+        def confirm(session: Session) -> None:
+            roles = {a.uuid: a.role for a in session.team.accounts()}
+            for person in people:
+                session.team.set_role(person.account_uuid, roles[person.account_uuid])
+
+        self.backend.run(confirm, lambda _none: self.backend.changed("accounts"), self._failed)
 
     def _records_changed(self, kind: str) -> None:
         if kind == "accounts":
