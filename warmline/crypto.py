@@ -45,7 +45,12 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from warmline.errors import NewerFormat, Tampered, WeakKdfParameters
 
 MAGIC = b"WL"
-FORMAT_VERSION = 1
+#: What new blobs are written as. Format 2 adds the row's clear columns (a canonical
+#: encoding, see warmline/records.py) to the associated data, so moving, re-dating or
+#: re-attributing a record makes it fail to open. Format 1 blobs still open (without that
+#: binding) until the background re-seal has moved them to format 2.
+FORMAT_VERSION = 2
+OLDEST_FORMAT = 1
 KEY_ID_LEN = 16
 NONCE_LEN = 12
 KEY_LEN = 32
@@ -108,6 +113,7 @@ class SealContext:
     field: str = "record"
     owner: str = ""
     revision: int = 0
+    clear: bytes = b""  # the row's clear columns, canonically encoded (format 2)
 
 
 _LEN = struct.Struct(">I").pack
@@ -123,8 +129,8 @@ def length_prefixed(part: bytes) -> bytes:
 
 
 @functools.lru_cache(maxsize=256)
-def _aad_head(table: str) -> bytes:
-    return _lp(APP_LABEL) + _lp(str(FORMAT_VERSION).encode()) + _lp(table.encode())
+def _aad_head(table: str, version: int = FORMAT_VERSION) -> bytes:
+    return _lp(APP_LABEL) + _lp(str(version).encode()) + _lp(table.encode())
 
 
 @functools.lru_cache(maxsize=1024)
@@ -132,35 +138,64 @@ def _aad_middle(field: str, key_id: bytes, owner: str) -> bytes:
     return _lp(field.encode()) + _lp(key_id) + _lp(owner.encode())
 
 
-def aad_for(table: str, row: str, field: str, key_id: bytes, owner: str, revision: int) -> bytes:
-    """The associated data binding a blob to its place.
+def aad_for(
+    table: str,
+    row: str,
+    field: str,
+    key_id: bytes,
+    owner: str,
+    revision: int,
+    clear: bytes = b"",
+    version: int = FORMAT_VERSION,
+) -> bytes:
+    """The associated data binding a blob to its place (and, from format 2, its clear
+    columns).
 
     Every part is length-prefixed, so no two different places encode the same. The parts
     that repeat across rows are cached: this runs once per record opened.
     """
     row_bytes = row.encode()
     rev_bytes = b"%d" % revision
+    tail = (_LEN(len(clear)), clear) if version >= 2 else ()
     return b"".join(
         (
-            _aad_head(table),
+            _aad_head(table, version),
             _LEN(len(row_bytes)),
             row_bytes,
             _aad_middle(field, key_id, owner),
             _LEN(len(rev_bytes)),
             rev_bytes,
+            *tail,
         )
     )
 
 
-def _aad(ctx: SealContext, key_id: bytes) -> bytes:
-    return aad_for(ctx.table, ctx.row, ctx.field, key_id, ctx.owner, ctx.revision)
+def _aad(ctx: SealContext, key_id: bytes, version: int = FORMAT_VERSION) -> bytes:
+    return aad_for(
+        ctx.table, ctx.row, ctx.field, key_id, ctx.owner, ctx.revision, ctx.clear, version
+    )
 
 
 def seal(key: Key, plaintext: bytes, ctx: SealContext) -> bytes:
     """Encrypt and bind ``plaintext`` to ``ctx``; returns header + ciphertext + tag."""
     nonce = secrets.token_bytes(NONCE_LEN)
     header = _HEADER.pack(MAGIC, FORMAT_VERSION, key.key_id, nonce)
-    return header + key.aead.encrypt(nonce, plaintext, _aad(ctx, key.key_id))
+    return header + key.aead.encrypt(nonce, plaintext, _aad(ctx, key.key_id, FORMAT_VERSION))
+
+
+def _readable_version(magic: bytes, version: int, what: str) -> int:
+    if magic != MAGIC:
+        raise Tampered(what)
+    if version > FORMAT_VERSION:
+        raise NewerFormat(what)
+    if version < OLDEST_FORMAT:
+        raise Tampered(what)
+    return version
+
+
+def blob_version(blob: bytes) -> int:
+    """The format a sealed blob was written in (0 for something that is not one)."""
+    return blob[2] if len(blob) > 2 and blob[:2] == MAGIC else 0
 
 
 def open_sealed(key: Key, blob: bytes, ctx: SealContext, what: str = "A record") -> bytes:
@@ -168,12 +203,11 @@ def open_sealed(key: Key, blob: bytes, ctx: SealContext, what: str = "A record")
     if len(blob) < HEADER_LEN + TAG_LEN:
         raise Tampered(what)
     magic, version, key_id, nonce = _HEADER.unpack_from(blob)
-    if magic == MAGIC and version > FORMAT_VERSION:
-        raise NewerFormat(what)
-    if magic != MAGIC or version != FORMAT_VERSION or key_id != key.key_id:
+    version = _readable_version(magic, version, what)
+    if key_id != key.key_id:
         raise Tampered(what)
     try:
-        return key.aead.decrypt(nonce, blob[HEADER_LEN:], _aad(ctx, key.key_id))
+        return key.aead.decrypt(nonce, blob[HEADER_LEN:], _aad(ctx, key.key_id, version))
     except InvalidTag:
         raise Tampered(what) from None
 
@@ -187,18 +221,21 @@ def open_at(
     owner: str,
     revision: int,
     what: str = "A record",
+    clear: bytes = b"",
 ) -> bytes:
     """:func:`open_sealed` without building a SealContext (the hot path of every list)."""
     if len(blob) < HEADER_LEN + TAG_LEN:
         raise Tampered(what)
     magic, version, key_id, nonce = _HEADER.unpack_from(blob)
     if magic != MAGIC or version != FORMAT_VERSION or key_id != key.key_id:
-        if magic == MAGIC and version > FORMAT_VERSION:
-            raise NewerFormat(what)
-        raise Tampered(what)
+        version = _readable_version(magic, version, what)
+        if key_id != key.key_id:
+            raise Tampered(what)
     try:
         return key.aead.decrypt(
-            nonce, blob[HEADER_LEN:], aad_for(table, row, field, key_id, owner, revision)
+            nonce,
+            blob[HEADER_LEN:],
+            aad_for(table, row, field, key_id, owner, revision, clear, version),
         )
     except InvalidTag:
         raise Tampered(what) from None

@@ -22,7 +22,7 @@ from sqlite_utils import Database, Migrations
 
 from warmline.errors import StorageFull, VaultCorrupt, VaultFromNewerVersion
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: Stored in the SQLite header (offset 68) of every Warmline file: "WLIN". A file that does
 #: not carry it, and is not an older Warmline file, is another program's and is never
 #: written to.
@@ -198,6 +198,13 @@ def m004_shift_handover_acks_and_followups(db: Database) -> None:
             {"uuid": str, "revision": int, "day": str, "body": bytes}, pk="uuid"
         )
         db.table(table).create_index(["day"])
+
+
+@migrations()
+def m005_revision_clear_columns(db: Database) -> None:
+    """Record format 2 binds a row's clear columns into its body's associated data; an
+    earlier version keeps, beside its body, the clear columns it was bound to."""
+    db.table("revisions").add_column("clear", str)
 
 
 def _check_file(path: Path) -> None:

@@ -112,14 +112,19 @@ class HandoverRepository(SealedTimesRepository[Handover]):
         rec.updated_at = utcnow()
         return super().update(rec)
 
-    def _records(self, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[Handover]:
+    def _records(
+        self,
+        columns: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        clears: Sequence[bytes] | None = None,
+    ) -> list[Handover]:
         """Rows written before the author and times were sealed still show who wrote them.
 
         Such rows were only ever made by the demo builder; their clear columns are read
         once the body turns out not to hold the author. Every row written now has it.
         """
         rows = [list(r) for r in rows]
-        records = super()._records(columns, rows)
+        records = super()._records(columns, rows, clears)
         if "author_uuid" not in columns:
             return records
         i_author, i_created = columns.index("author_uuid"), columns.index("created_at")

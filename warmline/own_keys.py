@@ -49,7 +49,7 @@ from warmline.crypto import (
 from warmline.db import checkpoint, writing
 from warmline.errors import Tampered
 from warmline.keyring import seal_generation_to
-from warmline.records import Unlocked
+from warmline.records import Unlocked, canonical_clear
 
 
 class Recovery(enum.Enum):
@@ -77,22 +77,23 @@ def _reseal_personal(db: Database, owner: str, old: Key, new: Key) -> int:
     """Re-seal every private record of ``owner`` (and its earlier versions) under ``new``."""
     count = 0
     for table in personal_tables(db):
-        rows = list(
-            db.query(f"select uuid, revision, body from [{table}] where owner_uuid = ?", [owner])
-        )
+        rows = list(db.query(f"select * from [{table}] where owner_uuid = ?", [owner]))
         for row in rows:
-            ctx = SealContext(table, row["uuid"], "record", owner, row["revision"])
+            ctx = SealContext(
+                table, row["uuid"], "record", owner, row["revision"], canonical_clear(row)
+            )
             blob = _reseal_one(old, new, row["body"], ctx)
             if blob is not None:
                 db.execute(f"update [{table}] set body = ? where uuid = ?", [blob, row["uuid"]])
                 count += 1
         history = db.query(
-            f"select id, record_uuid, revision, body from revisions where table_name = ? "
+            f"select id, record_uuid, revision, body, clear from revisions where table_name = ? "
             f"and record_uuid in (select uuid from [{table}] where owner_uuid = ?)",
             [table, owner],
         )
         for rev in list(history):
-            ctx = SealContext(table, rev["record_uuid"], "record", owner, rev["revision"])
+            bound = (rev["clear"] or "").encode()
+            ctx = SealContext(table, rev["record_uuid"], "record", owner, rev["revision"], bound)
             blob = _reseal_one(old, new, rev["body"], ctx)
             if blob is not None:
                 db.execute("update revisions set body = ? where id = ?", [blob, rev["id"]])

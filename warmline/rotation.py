@@ -20,14 +20,20 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from warmline import roster as rostermod
-from warmline.crypto import KEY_ID_LEN, Key, SealContext, key_for, open_sealed, seal
+from warmline.crypto import FORMAT_VERSION, KEY_ID_LEN, Key, SealContext, key_for, open_sealed, seal
 from warmline.db import checkpoint, writing
 from warmline.errors import Tampered
 from warmline.keyring import seal_generation_to
-from warmline.records import Unlocked
+from warmline.own_keys import personal_tables
+from warmline.records import Unlocked, canonical_clear
 
-#: Where the key id sits in a sealed blob's header (SQLite's substr counts from 1).
-_KEY_ID_SQL = f"substr(body, 4, {KEY_ID_LEN})"
+#: Rows to re-seal: sealed with an older generation (the key id sits at bytes 4-19 of the
+#: header; SQLite's substr counts from 1), or in an older format (byte 3).
+_OLDER_SQL = (
+    f"(substr(body, 4, {KEY_ID_LEN}) != ? or substr(body, 3, 1) != x'{FORMAT_VERSION:02x}')"
+)
+#: A person's private rows are sealed with their own key; only an older format needs work.
+_OLDER_FORMAT_SQL = f"substr(body, 3, 1) != x'{FORMAT_VERSION:02x}'"
 
 
 def team_tables(db: Database) -> list[str]:
@@ -98,7 +104,7 @@ class Reseal:
         db = self.ctx.db
         n = 0
         for table in team_tables(db):
-            n += _count(db, f"select count(*) as n from [{table}] where {_KEY_ID_SQL} != ?",
+            n += _count(db, f"select count(*) as n from [{table}] where {_OLDER_SQL}",
                         [newest])  # fmt: skip
         tables = team_tables(db)
         marks = ",".join("?" for _ in tables)
@@ -106,10 +112,17 @@ class Reseal:
             n += _count(
                 db,
                 f"select count(*) as n from revisions where table_name in ({marks}) "
-                f"and {_KEY_ID_SQL} != ?",
+                f"and {_OLDER_SQL}",
                 [*tables, newest],
             )
-        n += _count(db, f"select count(*) as n from settings where {_KEY_ID_SQL} != ?", [newest])
+        n += _count(db, f"select count(*) as n from settings where {_OLDER_SQL}", [newest])
+        me = self.ctx.account.uuid
+        for table in personal_tables(db):
+            n += _count(
+                db,
+                f"select count(*) as n from [{table}] where owner_uuid = ? and {_OLDER_FORMAT_SQL}",
+                [me],
+            )
         return n
 
     def step(self) -> ResealProgress:
@@ -127,6 +140,8 @@ class Reseal:
                 budget -= self._revisions(db, keys, newest, budget)
             if budget > 0:
                 budget -= self._settings(db, keys, newest)
+            if budget > 0:
+                budget -= self._personal(db, budget)
         processed = self.batch - budget
         if processed and self._left is not None:
             # Counting what is left means reading every body; once per pass is enough.
@@ -161,14 +176,16 @@ class Reseal:
         after = self._cursor.get(table, 0)
         rows = list(
             db.query(
-                f"select rowid, uuid, revision, body from [{table}] where rowid > ? and "
-                f"{_KEY_ID_SQL} != ? order by rowid limit ?",
+                f"select rowid, * from [{table}] where rowid > ? and "
+                f"{_OLDER_SQL} order by rowid limit ?",
                 [after, newest.key_id, budget],
             )
         )
         for row in rows:
             self._cursor[table] = row["rowid"]
-            ctx = SealContext(table, row["uuid"], "record", "", row["revision"])
+            ctx = SealContext(
+                table, row["uuid"], "record", "", row["revision"], canonical_clear(row)
+            )
             blob = self._one(keys, newest, row["body"], ctx)
             if blob is not None:
                 db.execute(f"update [{table}] set body = ? where rowid = ?", [blob, row["rowid"]])
@@ -181,14 +198,18 @@ class Reseal:
         marks = ",".join("?" for _ in tables)
         rows = list(
             db.query(
-                f"select id, table_name, record_uuid, revision, body from revisions where id > ? "
-                f"and table_name in ({marks}) and {_KEY_ID_SQL} != ? order by id limit ?",
+                f"select id, table_name, record_uuid, revision, body, clear from revisions "
+                f"where id > ? "
+                f"and table_name in ({marks}) and {_OLDER_SQL} order by id limit ?",
                 [self._cursor.get("revisions", 0), *tables, newest.key_id, budget],
             )
         )
         for row in rows:
             self._cursor["revisions"] = row["id"]
-            ctx = SealContext(row["table_name"], row["record_uuid"], "record", "", row["revision"])
+            bound = (row["clear"] or "").encode()
+            ctx = SealContext(
+                row["table_name"], row["record_uuid"], "record", "", row["revision"], bound
+            )
             blob = self._one(keys, newest, row["body"], ctx)
             if blob is not None:
                 db.execute("update revisions set body = ? where id = ?", [blob, row["id"]])
@@ -199,7 +220,7 @@ class Reseal:
             return 0
         self._cursor["settings"] = 1
         rows = list(
-            db.query(f"select key, body from settings where {_KEY_ID_SQL} != ?", [newest.key_id])
+            db.query(f"select key, body from settings where {_OLDER_SQL}", [newest.key_id])
         )
         for row in rows:
             ctx = SealContext("settings", row["key"], "value")
@@ -207,6 +228,33 @@ class Reseal:
             if blob is not None:
                 db.execute("update settings set body = ? where key = ?", [blob, row["key"]])
         return len(rows)
+
+    def _personal(self, db: Database, budget: int) -> int:
+        """This person's own private rows still in an older format (same key, new format)."""
+        me, personal = self.ctx.account.uuid, self.ctx.keys.personal
+        keys = {personal.key_id: personal}
+        done = 0
+        for table in personal_tables(db):
+            rows = list(
+                db.query(
+                    f"select rowid, * from [{table}] where owner_uuid = ? and rowid > ? and "
+                    f"{_OLDER_FORMAT_SQL} order by rowid limit ?",
+                    [me, self._cursor.get(f"personal:{table}", 0), budget - done],
+                )
+            )
+            for row in rows:
+                self._cursor[f"personal:{table}"] = row["rowid"]
+                ctx = SealContext(
+                    table, row["uuid"], "record", me, row["revision"], canonical_clear(row)
+                )
+                blob = self._one(keys, personal, row["body"], ctx)
+                if blob is not None:
+                    db.execute(f"update [{table}] set body = ? where rowid = ?",
+                               [blob, row["rowid"]])  # fmt: skip
+            done += len(rows)
+            if done >= budget:
+                break
+        return done
 
     def _one(self, keys: dict[bytes, Key], newest: Key, blob: bytes, ctx: SealContext
              ) -> bytes | None:  # fmt: skip

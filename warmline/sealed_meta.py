@@ -40,8 +40,13 @@ class SealedTimesRepository(Repository[R]):
             body[name] = to_iso(value) if isinstance(value, datetime) else value
         return body
 
-    def _records(self, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[R]:
-        records = super()._records(columns, rows)
+    def _records(
+        self,
+        columns: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        clears: Sequence[bytes] | None = None,
+    ) -> list[R]:
+        records = super()._records(columns, rows, clears)
         for rec in records:
             for name in self.sealed_times:
                 value = getattr(rec, name, None)

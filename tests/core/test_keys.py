@@ -83,8 +83,11 @@ def team_keys_by_hand(db: Database, account_uuid: str, passphrase: str) -> list[
 
 def opens_any(keys: list[Key], db: Database, table: str, owner: str = "") -> bool:
     """Whether any of ``keys`` opens any row of ``table`` in ``db``."""
-    for row in db.query(f"select uuid, revision, body from {table}"):
-        ctx = SealContext(table, row["uuid"], "record", owner, row["revision"])
+    from warmline.records import canonical_clear
+
+    for row in db.query(f"select * from {table}"):
+        bound = canonical_clear(row)
+        ctx = SealContext(table, row["uuid"], "record", owner, row["revision"], bound)
         for key in keys:
             try:
                 open_sealed(key, row["body"], ctx)

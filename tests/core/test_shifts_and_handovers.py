@@ -209,11 +209,15 @@ def test_a_forged_handover_author_is_detected(
     theirs = volunteer.handovers.add(Handover(how_it_was="by Sam"))
     mine = session.handovers.add(Handover(how_it_was="by Alex"))
     with _raw(vault) as conn:
-        # The old clear column is not believed...
+        # Writing an author into the old clear column changes what the body is bound to
+        # (record format 2): the record shows as damaged rather than re-attributed...
         conn.execute(
             "update handovers set author_uuid = ? where uuid = ?",
             [session.account.uuid, theirs.uuid],
         )
+    assert session.handovers.get(theirs.uuid).damaged
+    with _raw(vault) as conn:
+        conn.execute("update handovers set author_uuid = null where uuid = ?", [theirs.uuid])
     assert session.handovers.get(theirs.uuid).author_uuid == volunteer.account.uuid
     with _raw(vault) as conn:
         # ...and putting another person's sealed body under this row does not open.
