@@ -85,10 +85,10 @@ def expected(line: Line, period: Period, topics: list[str]) -> dict[str, Any]:
             topic_counts[t if t in topics else "other"] += 1
     lengths = [c.duration_s for c in calls if c.duration_s is not None]
     shifts = [s for s in line.shifts if in_period(s.started_at, period) and s.ended_at]
-    hours = sum(
-        (s.ended_at - s.started_at).total_seconds() / 3600 * len(s.members)  # type: ignore[operator]
-        for s in shifts
-    )
+    hours = 0.0
+    for s in shifts:
+        assert s.started_at is not None and s.ended_at is not None
+        hours += (s.ended_at - s.started_at).total_seconds() / 3600 * len(s.members)
     raised = [f for f in line.followups if in_period(f.raised_at, period)]
     return {
         "calls": len(calls),
@@ -149,7 +149,7 @@ def test_every_figure_matches_an_independent_count(session: Session, line: Line)
             months = Counter(
                 c.started_at.astimezone(ZONE).date().replace(day=1)
                 for c in line.calls
-                if in_period(c.started_at, period)
+                if c.started_at is not None and in_period(c.started_at, period)
             )
             assert {d: n for d, n in fig.per_time.items() if n} == dict(months)
 
