@@ -146,7 +146,7 @@ def save_chart_image(parent: QWidget, table: ReportTable) -> bool:
     path = Path(chosen)
     if path.suffix.lower() != ".png":
         path = path.with_suffix(".png")
-    return chart_image(table).save(str(path), b"PNG")
+    return chart_image(table).save(str(path))
 
 
 class ChartSection(QFrame):
@@ -163,7 +163,8 @@ class ChartSection(QFrame):
         self.view = QChartView()
         self.view.setObjectName(f"report-chart-{table.key}")
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # read by its table below
+        self.view.viewport().setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.view.setMinimumHeight(self.fontMetrics().lineSpacing() * 16)
         self.view.setMaximumHeight(self.fontMetrics().lineSpacing() * 22)
         self.reading = QLabel()
