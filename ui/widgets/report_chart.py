@@ -165,8 +165,9 @@ class ChartSection(QFrame):
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # read by its table below
         self.view.viewport().setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.view.setMinimumHeight(self.fontMetrics().lineSpacing() * 16)
-        self.view.setMaximumHeight(self.fontMetrics().lineSpacing() * 22)
+        # A fixed height: a chart that resizes with the page re-lays its axes and labels
+        # each time the page grows, which held the window for tens of milliseconds a chart.
+        self.view.setFixedHeight(self.fontMetrics().lineSpacing() * 18)
         self.reading = QLabel()
         self.reading.setObjectName(f"report-reading-{table.key}")
         self.reading.setWordWrap(True)
@@ -177,7 +178,6 @@ class ChartSection(QFrame):
         self.numbers.verticalHeader().setVisible(False)
         self.numbers.setWordWrap(False)
         self.numbers.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.numbers.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
         self.save_button = QPushButton(self.tr("Save as image…"))
         self.save_button.setObjectName(f"report-save-{table.key}")
         self.save_button.clicked.connect(lambda: save_chart_image(self, self.table))
