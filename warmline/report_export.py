@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import io
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -446,17 +447,21 @@ def headline(fig: ReportFigures, threshold: int = DEFAULT_THRESHOLD) -> list[tup
 
 
 def csv_preamble(fig: ReportFigures, line_name: str, threshold: int) -> list[str]:
-    """The first lines of the file: what it is, and what was left out."""
-    return [
-        f"# Warmline report for {line_name}: {fig.period.text()}",
-        "# Counts of calls, follow-ups and volunteer hours only. This file is not encrypted.",
-        "# Left out on purpose: all notes and other written text, callers' aliases, "
+    """The first lines of the file, each starting with #: what it is, and what was left out.
+
+    Long sentences are wrapped so the preview and a text editor show them whole.
+    """
+    sentences = [
+        f"Warmline report for {line_name}: {fig.period.text()}",
+        "Counts of calls, follow-ups and volunteer hours only. This file is not encrypted.",
+        "Left out on purpose: all notes and other written text, callers' aliases, "
         "everyone's names, exact times and dates of calls (only weeks or months, "
         "three-hour bands and weekdays), and volunteers' private reflections.",
-        f"# Counts from 1 to {threshold - 1} are shown as <{threshold}. A cell shown as "
+        f"Counts from 1 to {threshold - 1} are shown as <{threshold}. A cell shown as "
         f"{HIDDEN} was held back so that a total cannot give a small count away.",
-        f"# Calls whose record could not be opened: {fig.damaged} (not counted).",
+        f"Calls whose record could not be opened: {fig.damaged} (not counted).",
     ]
+    return [f"# {part}" for sentence in sentences for part in textwrap.wrap(sentence, 84)]
 
 
 def csv_text(fig: ReportFigures, line_name: str, threshold: int = DEFAULT_THRESHOLD) -> str:

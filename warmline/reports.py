@@ -502,8 +502,9 @@ class ReportRun:
     def begin(self, session: Session) -> tuple[int, int]:
         check_allowed(session)
         self._tally = Tally(self.period, self.zone, session.settings.topics())
-        self._tally.add_shifts(session.shifts.select())
-        self._tally.add_followups(session.followups.all())
+        with _collector_paused():  # thousands of shifts, opened, counted and dropped
+            self._tally.add_shifts(session.shifts.select())
+            self._tally.add_followups(session.followups.all())
         self.total = session.calls.count()
         # One walk over the opened calls, newest first, held between steps. Opened rows
         # rather than Call objects: building 100,000 dataclasses costs more than counting.

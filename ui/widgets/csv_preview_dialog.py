@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from ui.prompts import Prompts
 from ui.theme import set_role
 from ui.widgets.dialog_parts import error_label
-from ui.widgets.fit import fit_to_text, lines_tall
+from ui.widgets.fit import fit_to_text, lines_tall, on_text_size_change
 
 
 class CsvPreviewDialog(QDialog):
@@ -49,6 +49,10 @@ class CsvPreviewDialog(QDialog):
         self.view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.view.setPlainText(text)
         lines_tall(self.view, 18)
+        on_text_size_change(
+            self.view,
+            lambda: self.view.setMinimumWidth(self.view.fontMetrics().averageCharWidth() * 96),
+        )
         self.error = error_label("csv-preview-error")
         self.save_button = QPushButton(self.tr("&Save the CSV…"))
         self.save_button.setObjectName("csv-preview-save")

@@ -19,12 +19,13 @@ from PySide6.QtCharts import (
     QHorizontalBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QFrame,
+    QGraphicsScene,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -41,7 +42,7 @@ from warmline.report_export import ReportTable
 #: Bar colours (colour-blind safe, after Okabe and Ito), one per series.
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
 #: Size of a chart on paper and in a saved image, in pixels.
-IMAGE_SIZE = QSize(1100, 560)
+IMAGE_SIZE = QSize(820, 420)
 
 
 def _dark() -> bool:
@@ -108,15 +109,21 @@ def _short(label: str) -> str:
 
 def chart_image(table: ReportTable, size: QSize = IMAGE_SIZE) -> QImage:
     """The chart drawn on white at ``size``: for paper, and for saving as an image."""
-    view = QChartView(make_chart(table, dark=False, for_paper=True))
-    view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.resize(size)
+    chart = make_chart(table, dark=False, for_paper=True)
+    scene = QGraphicsScene()
+    scene.addItem(chart)
+    chart.resize(QSizeF(size))
+    layout = chart.layout()
+    if layout is not None:
+        layout.activate()  # lay out axes and bars now: nothing shows this chart on screen
     image = QImage(size, QImage.Format.Format_ARGB32)
     image.fill(QColor("white"))
     painter = QPainter(image)
-    view.render(painter)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    scene.render(painter, QRectF(image.rect()), QRectF(0, 0, size.width(), size.height()))
     painter.end()
-    view.deleteLater()
+    scene.removeItem(chart)
+    chart.deleteLater()
     return image
 
 
