@@ -90,7 +90,7 @@ def offer_report_copy(parent: QWidget, fig: ReportFigures, line_name: str, *, as
     ):
         return False
     if not as_pdf:
-        return print_with_dialog(parent, report_document(fig, line_name))
+        return print_with_dialog(parent, report_document(fig, line_name), "Print the report")
     chosen = Prompts.save_file(
         parent, parent.tr("Save the report as a PDF"), "PDF (*.pdf)", "warmline-report.pdf"
     )

@@ -57,6 +57,7 @@ OTHER_STOPS = (
     "recovery-unlock",
     "reset",
     "call-history",
+    "csv-preview",
     "confirm",
     "unlocked-again",
 )
@@ -326,6 +327,17 @@ class Tour:
         self.wait_idle()
         settle(self.qtbot, dialog)
         check(dialog, "earlier versions of a call")
+
+    def _csv_preview(self, check: Callable[[QWidget, str], None]) -> None:
+        self.unlock()
+        page = self.page("reports")
+        assert isinstance(page, ReportsPage)
+        self.qtbot.waitUntil(lambda: page.figures is not None and not page.running, timeout=15_000)
+        dialog = page.csv_preview()
+        assert dialog is not None
+        dialog.open()
+        settle(self.qtbot, dialog)
+        check(dialog, "the CSV preview")
 
     def _confirm(self, check: Callable[[QWidget, str], None]) -> None:
         """A real confirmation box (Prompts in production mode, its exec() answered here)."""
