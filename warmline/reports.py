@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from warmline import ips
 from warmline.calls import Call, CallerKind
-from warmline.errors import NotAllowed
+from warmline.errors import Locked, NotAllowed
 from warmline.followups import FollowUp
 from warmline.shifts import Shift
 from warmline.timeutil import to_iso
@@ -456,6 +456,10 @@ def may_see_reports(session: Session) -> bool:
 
 
 def check_allowed(session: Session) -> None:
+    """Refuse a locked session (a step queued just before a lock opens nothing more) and
+    anyone reports are not for."""
+    if session.locked:
+        raise Locked()
     if not may_see_reports(session):
         raise NotAllowed(
             "Reports are for coordinators. A coordinator can let shift leads see them in Settings."

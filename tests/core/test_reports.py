@@ -16,11 +16,11 @@ import pytest
 
 from warmline.accounts import Role
 from warmline.calls import Call
-from warmline.errors import NotAllowed
+from warmline.errors import Locked, NotAllowed
 from warmline.fiction import FictionGenerator
 from warmline.handovers import Handover
 from warmline.report_export import HIDDEN, csv_text, protect, report_tables
-from warmline.reports import LEADS_SETTING, Period, build_report, quick_periods
+from warmline.reports import LEADS_SETTING, Period, ReportRun, build_report, quick_periods
 from warmline.session import Session
 from warmline.shifts import Shift
 from warmline.vault import Vault
@@ -277,3 +277,12 @@ def test_calls_outside_the_day_bounds_use_the_lines_zone(session: Session) -> No
     assert september.by_length["5_15"] == 1
     utc = build_report(session, Period(date(2026, 10, 1), date(2026, 10, 1)), UTC)
     assert utc.calls == 1
+
+
+def test_a_report_stops_when_the_session_locks(session: Session, line: Line) -> None:
+    run = ReportRun(Period(date(2026, 1, 1), date(2026, 12, 31)), ZONE, batch=50)
+    run.begin(session)
+    assert run.step(session)
+    session.lock()
+    with pytest.raises(Locked):
+        run.step(session)
