@@ -127,12 +127,14 @@ def write_pdf(document: QTextDocument, path: Path) -> None:
     document.print_(printer)
 
 
-def print_with_dialog(parent: QWidget | None, document: QTextDocument) -> bool:
+def print_with_dialog(
+    parent: QWidget | None, document: QTextDocument, title: str = "Print the handover"
+) -> bool:
     """Qt's print dialog (which also offers "Print to file"); True if it was printed."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     _paper_printer(printer)
     dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle(parent.tr("Print the handover") if parent else "Print the handover")
+    dialog.setWindowTitle(parent.tr(title) if parent else title)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
     document.print_(printer)

@@ -18,6 +18,7 @@ from ui.screens.calls import CallsPage
 from ui.screens.handovers import HandoversPage
 from ui.screens.my_account import MyAccountPage
 from ui.screens.on_shift import OnShiftPage
+from ui.screens.reports import ReportsPage
 from ui.screens.settings import SettingsPage
 from ui.screens.team import TeamPage
 from ui.workspace import Workspace
@@ -25,7 +26,9 @@ from ui.workspace import Workspace
 
 def page_types() -> list[type[Page]]:
     # Pages every role sees come first, so Alt+1..6 mean the same for everyone; then the
-    # leads' page (Alt+7 for shift leads and coordinators), then the coordinators' (Alt+8).
+    # leads' page (Alt+7 for shift leads and coordinators), then the coordinators' (Alt+8),
+    # then Reports (Alt+8 for leads, Alt+9 for coordinators: the same key for each role
+    # every time, whether or not the team lets leads see figures).
     # On shift is first: it is where a volunteer lands after unlocking.
     return [
         OnShiftPage,
@@ -36,6 +39,7 @@ def page_types() -> list[type[Page]]:
         SettingsPage,
         HandoversPage,
         TeamPage,
+        ReportsPage,
     ]
 
 

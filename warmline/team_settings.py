@@ -21,6 +21,8 @@ IDLE_LOCK_MIN, IDLE_LOCK_MAX, IDLE_LOCK_DEFAULT = 1, 60, 5
 DEFAULTS: dict[str, Any] = {
     "idle_lock_minutes": IDLE_LOCK_DEFAULT,
     "debrief_default": "ask",
+    # Whether shift leads may see the Reports page (coordinators always can).
+    "reports_for_leads": False,
 }
 
 

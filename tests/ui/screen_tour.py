@@ -30,6 +30,7 @@ from ui.screens.base import Page
 from ui.screens.callers import CallersPage
 from ui.screens.calls import CallsPage
 from ui.screens.my_account import MyAccountPage
+from ui.screens.reports import ReportsPage
 from ui.screens.team import TeamPage
 from ui.theme import Theme, apply_theme
 from ui.widgets.add_person_dialog import AddPersonDialog
@@ -43,7 +44,7 @@ from warmline.fiction import DEMO_COORDINATOR, DEMO_PASSPHRASE, create_demo_vaul
 WINDOW_SIZES: tuple[tuple[int, int] | None, ...] = ((1024, 700), None)
 
 #: The pages a coordinator has, by key, in navigation order.
-PAGES = ("call", "calls", "callers", "account", "settings", "team")
+PAGES = ("call", "calls", "callers", "account", "settings", "team", "reports")
 
 #: The other stops: screens before unlock and the dialogs.
 OTHER_STOPS = (
@@ -56,6 +57,7 @@ OTHER_STOPS = (
     "recovery-unlock",
     "reset",
     "call-history",
+    "csv-preview",
     "confirm",
     "unlocked-again",
 )
@@ -214,6 +216,8 @@ class Tour:
         elif isinstance(page, TeamPage):
             self.qtbot.waitUntil(lambda: page.model.rowCount() > 1, timeout=15_000)
             page.table.selectRow(1)
+        elif isinstance(page, ReportsPage):
+            self.qtbot.waitUntil(lambda: page.figures is not None, timeout=15_000)
         self.wait_idle()
 
     def _unlocked_again(self, check: Callable[[QWidget, str], None]) -> None:
@@ -323,6 +327,17 @@ class Tour:
         self.wait_idle()
         settle(self.qtbot, dialog)
         check(dialog, "earlier versions of a call")
+
+    def _csv_preview(self, check: Callable[[QWidget, str], None]) -> None:
+        self.unlock()
+        page = self.page("reports")
+        assert isinstance(page, ReportsPage)
+        self.qtbot.waitUntil(lambda: page.figures is not None and not page.running, timeout=15_000)
+        dialog = page.csv_preview()
+        assert dialog is not None
+        dialog.open()
+        settle(self.qtbot, dialog)
+        check(dialog, "the CSV preview")
 
     def _confirm(self, check: Callable[[QWidget, str], None]) -> None:
         """A real confirmation box (Prompts in production mode, its exec() answered here)."""

@@ -51,8 +51,8 @@ def test_alt_numbers_are_the_same_for_every_role(
         keys[name] = list(workspace.pages)
         wait_idle(qtbot, runner)
     assert keys["volunteer"] == EVERYONE
-    assert keys["lead"] == [*EVERYONE, "handovers"]
-    assert keys["coord"] == [*EVERYONE, "handovers", "team"]
+    assert keys["lead"] == [*EVERYONE, "handovers", "reports"]
+    assert keys["coord"] == [*EVERYONE, "handovers", "team", "reports"]
     lead_backend.close()
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QComboBox,
     QFrame,
     QGridLayout,
@@ -34,6 +35,7 @@ from ui.preferences import DebriefDefault, Preferences
 from ui.prompts import Prompts
 from ui.screens.base import Page
 from ui.theme import TEXT_SCALE_MAX, TEXT_SCALE_MIN, Theme, apply_theme, set_role
+from warmline.reports import LEADS_SETTING
 from warmline.session import Session
 from warmline.team_settings import (
     IDLE_LOCK_DEFAULT,
@@ -141,6 +143,19 @@ class SettingsPage(Page):
         self.down_button = self._button("settings-topic-down", self.tr("Move do&wn"))
         self.down_button.clicked.connect(lambda: self.move_topic(1))
 
+        self.reports_check = QCheckBox(self.tr("Shift leads may see re&ports"))
+        self.reports_check.setObjectName("settings-reports-for-leads")
+        self.reports_check.setAccessibleName(self.tr("Shift leads may see reports"))
+        self.reports_check.toggled.connect(self._mark_dirty)
+        reports_hint = QLabel(
+            self.tr(
+                "Reports count calls, topics and volunteer hours, with small counts hidden. "
+                "Coordinators can always see them."
+            )
+        )
+        reports_hint.setWordWrap(True)
+        set_role(reports_hint, "hint")
+
         self.save_button = self._button("settings-team-save", self.tr("&Save team settings"))
         set_role(self.save_button, "primary")
         self.save_button.clicked.connect(self.save_team)
@@ -185,6 +200,9 @@ class SettingsPage(Page):
         inner.addWidget(topics_caption)
         inner.addWidget(topics_hint)
         inner.addLayout(topics_row)
+        inner.addSpacing(6)
+        inner.addWidget(self.reports_check)
+        inner.addWidget(reports_hint)
         inner.addWidget(self.team_error)
         inner.addLayout(save_row)
         return card
@@ -350,12 +368,14 @@ class SettingsPage(Page):
         if not self.backend.is_coordinator:
             return
         minutes, topics = self.idle_spin.value(), self.topics()
+        leads_see_reports = self.reports_check.isChecked()
         self.team_error.setVisible(False)
         self.save_button.setEnabled(False)
 
         def work(session: Session) -> None:
             session.settings.set("idle_lock_minutes", minutes)
             session.settings.set_topics(topics)
+            session.settings.set(LEADS_SETTING, leads_see_reports)
 
         handle = self.backend.run(work, on_done=self._saved, on_error=self._save_failed)
         if handle is None:
@@ -373,13 +393,14 @@ class SettingsPage(Page):
         self._update_team_buttons()
 
     def _load_team(self) -> None:
-        def loaded(values: tuple[object, list[str]]) -> None:
+        def loaded(values: tuple[object, list[str], object]) -> None:
             if self._dirty:  # someone started editing meanwhile: keep their edits
                 return
-            minutes, topics = values
+            minutes, topics, leads_see_reports = values
             self._loading = True
             try:
                 self.idle_spin.setValue(_idle_minutes(minutes))
+                self.reports_check.setChecked(leads_see_reports is True)
                 current = self.topics_list.currentRow()
                 self.topics_list.clear()
                 self.topics_list.addItems(topics)
@@ -390,7 +411,11 @@ class SettingsPage(Page):
             self._update_team_buttons()
 
         self.backend.run(
-            lambda s: (s.settings.get("idle_lock_minutes", IDLE_DEFAULT), s.settings.topics()),
+            lambda s: (
+                s.settings.get("idle_lock_minutes", IDLE_DEFAULT),
+                s.settings.topics(),
+                s.settings.get(LEADS_SETTING, False),
+            ),
             loaded,
         )
 
@@ -441,6 +466,7 @@ class SettingsPage(Page):
             QSpinBox.ButtonSymbols.UpDownArrows if editable else QSpinBox.ButtonSymbols.NoButtons
         )
         self.topic_tools.setVisible(editable)
+        self.reports_check.setEnabled(editable)
         self.save_button.setVisible(editable)
         self._update_team_buttons()
 
