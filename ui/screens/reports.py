@@ -30,7 +30,8 @@ from ui.screens.base import Page
 from ui.theme import set_role
 from ui.widgets.call_drafts import while_alive
 from ui.widgets.csv_preview_dialog import CsvPreviewDialog
-from ui.widgets.fit import FlowLayout, drawn_width, on_text_size_change
+from ui.widgets.fit import drawn_width, on_text_size_change
+from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.report_chart import ChartSection
 from warmline.errors import NotAllowed
 from warmline.report_export import ReportTable, csv_text, headline, report_tables
