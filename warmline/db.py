@@ -22,7 +22,7 @@ from sqlite_utils import Database, Migrations
 
 from warmline.errors import StorageFull, VaultCorrupt, VaultFromNewerVersion
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 migrations = Migrations("warmline")
@@ -194,6 +194,25 @@ def m004_shift_handover_acks_and_followups(db: Database) -> None:
             {"uuid": str, "revision": int, "day": str, "body": bytes}, pk="uuid"
         )
         db.table(table).create_index(["day"])
+
+
+@migrations()
+def m005_sealed_reflection_times_and_word_requests(db: Database) -> None:
+    """Reflections keep their call link and exact times sealed: a coarse day stays in clear.
+    Requests for a word with the shift lead become a team-sealed record kind of their own.
+
+    No screen wrote reflections before this; any row a tool made keeps its day, and its old
+    clear link and times are cleared (they said which call a worker reflected on).
+    """
+    debriefs = db.table("debriefs")
+    debriefs.add_column("day", str)
+    db.execute("update debriefs set day = substr(created_at, 1, 10) where created_at is not null")
+    db.execute("update debriefs set call_uuid = null, created_at = null, updated_at = null")
+    db.execute("create index if not exists idx_debriefs_owner_day on debriefs (owner_uuid, day)")
+    db.table("word_requests").create(
+        {"uuid": str, "revision": int, "day": str, "body": bytes}, pk="uuid"
+    )
+    db.table("word_requests").create_index(["day"])
 
 
 def _check_file(path: Path) -> None:
