@@ -18,14 +18,15 @@ from ui.screens.calls import CallsPage
 from ui.screens.handovers import HandoversPage
 from ui.screens.my_account import MyAccountPage
 from ui.screens.on_shift import OnShiftPage
+from ui.screens.reflections import MyReflectionsPage
 from ui.screens.settings import SettingsPage
 from ui.screens.team import TeamPage
 from ui.workspace import Workspace
 
 
 def page_types() -> list[type[Page]]:
-    # Pages every role sees come first, so Alt+1..6 mean the same for everyone; then the
-    # leads' page (Alt+7 for shift leads and coordinators), then the coordinators' (Alt+8).
+    # Pages every role sees come first, so Alt+1..7 mean the same for everyone; then the
+    # leads' page (Alt+8 for shift leads and coordinators), then the coordinators' (Alt+9).
     # On shift is first: it is where a volunteer lands after unlocking.
     return [
         OnShiftPage,
@@ -34,6 +35,7 @@ def page_types() -> list[type[Page]]:
         CallersPage,
         MyAccountPage,
         SettingsPage,
+        MyReflectionsPage,
         HandoversPage,
         TeamPage,
     ]
@@ -58,6 +60,7 @@ def wire_pages(workspace: Workspace, search: Any) -> None:
             call.form.edit_saved.connect(lambda _uuid: workspace.show_page(CallsPage.key))
     if isinstance(call, CallPage):
         _start_call_from_anywhere(workspace, call)
+    _wire_reflections(workspace)
     if isinstance(callers, CallersPage) and isinstance(calls, CallsPage):
 
         def show_calls(caller_uuid: str) -> None:
@@ -65,6 +68,35 @@ def wire_pages(workspace: Workspace, search: Any) -> None:
             calls.filter_by_caller(caller_uuid)
 
         callers.show_calls_for_caller.connect(show_calls)
+
+
+def _wire_reflections(workspace: Workspace) -> None:
+    """The invitation after a call and the On shift reminders open the reflection on
+    My reflections; a reflection's "Open the call" shows the call it followed."""
+    reflections = workspace.pages.get(MyReflectionsPage.key)
+    if not isinstance(reflections, MyReflectionsPage):
+        return
+
+    def reflect_on(call_uuid: str) -> None:
+        workspace.show_page(MyReflectionsPage.key)
+        reflections.reflect_on(call_uuid)
+
+    def resume(draft_uuid: str) -> None:
+        workspace.show_page(MyReflectionsPage.key)
+        reflections.resume(draft_uuid)
+
+    call = workspace.pages.get(CallPage.key)
+    on_shift = workspace.pages.get(OnShiftPage.key)
+    if isinstance(call, CallPage):
+        call.reflection_requested.connect(reflect_on)
+
+        def open_call(call_uuid: str) -> None:
+            workspace.show_page(CallPage.key)
+            call.open_call(call_uuid)
+
+        reflections.open_call_requested.connect(open_call)
+    if isinstance(on_shift, OnShiftPage):
+        on_shift.reflection_resume_requested.connect(resume)
 
 
 def _start_call_from_anywhere(workspace: Workspace, call: CallPage) -> None:
