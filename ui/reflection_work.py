@@ -102,7 +102,7 @@ def begin(
 
 
 def keep_for_later(session: Session, call_uuid: str) -> Draft:
-    """"Later": an empty reflection draft for the call, so the reminder outlives a lock."""
+    """ "Later": an empty reflection draft for the call, so the reminder outlives a lock."""
     existing = next((d for d in reflection_drafts(session) if d.target_uuid == call_uuid), None)
     if existing is not None:
         return existing

@@ -46,7 +46,7 @@ AUTOSAVE_MS = 3000
 
 
 def call_line(call: Call | None, alias: str) -> str:
-    """"Mon 30 Nov 2026, 20:31 · Phone · Robin": which call a reflection follows."""
+    """ "Mon 30 Nov 2026, 20:31 · Phone · Robin": which call a reflection follows."""
     if call is None:
         return ""
     channel = next((c.label for c in ips.channels() if c.id == call.channel), call.channel)
@@ -253,9 +253,7 @@ class ReflectionForm(QWidget):
         def begun(start: work.ReflectionStart) -> None:
             self._show_start(call_uuid, start)
 
-        self.backend.run(
-            lambda s: work.begin(s, call_uuid, draft_uuid), while_alive(self, begun)
-        )
+        self.backend.run(lambda s: work.begin(s, call_uuid, draft_uuid), while_alive(self, begun))
 
     def _show_start(self, call_uuid: str | None, start: work.ReflectionStart) -> None:
         self._loading = True
@@ -396,8 +394,9 @@ class ReflectionForm(QWidget):
             self.tell_lead_button.setEnabled(True)
             self.tell_lead_button.setVisible(False)
             self.lead_note.setText(
-                self.tr("{name} knows you would like a word. Nothing you wrote went with it.")
-                .format(name=self.backend.display_name(lead_uuid))
+                self.tr(
+                    "{name} knows you would like a word. Nothing you wrote went with it."
+                ).format(name=self.backend.display_name(lead_uuid))
             )
             self.backend.changed("word_requests")
 

@@ -20,7 +20,7 @@ from warmline.drafts import Draft
 
 
 class ReflectionInvite(QFrame):
-    """"Would you like a quiet moment?" after a saved call."""
+    """ "Would you like a quiet moment?" after a saved call."""
 
     #: The person chose to reflect now on this call (its UUID).
     accepted = Signal(str)
@@ -47,9 +47,7 @@ class ReflectionInvite(QFrame):
         self.take_button.clicked.connect(self.take)
         self.later_button = QPushButton(self.tr("Later"))
         self.later_button.setObjectName("reflection-invite-later")
-        self.later_button.setAccessibleName(
-            self.tr("Later: keep a reminder on the On shift page")
-        )
+        self.later_button.setAccessibleName(self.tr("Later: keep a reminder on the On shift page"))
         self.later_button.clicked.connect(self.later)
         self.decline_button = QPushButton(self.tr("Not this time (Esc)"))
         self.decline_button.setObjectName("reflection-invite-decline")
