@@ -106,9 +106,9 @@ def screen_texts(root: QWidget) -> str:
     """Every piece of text the window holds in a widget or an item model, shown or not."""
     out: list[str] = []
     for widget in root.findChildren(QWidget):
-        if isinstance(widget, QLabel) or isinstance(widget, QLineEdit):
+        if isinstance(widget, (QLabel, QLineEdit)):
             out.append(widget.text())
-        elif isinstance(widget, (QPlainTextEdit,)) or isinstance(widget, QTextBrowser):
+        elif isinstance(widget, (QPlainTextEdit, QTextBrowser)):
             out.append(widget.toPlainText())
         if isinstance(widget, QListWidget):
             out += [widget.item(i).text() for i in range(widget.count())]
@@ -248,9 +248,13 @@ def test_later_keeps_a_quiet_reminder_until_the_shift_ends(
     wait_idle(qtbot, app.runner)
     call_page = log_call(qtbot, app, fake_clock)
     qtbot.waitUntil(lambda: call_page.invite.isVisible())
+    call_page.form.start_button.setFocus()
     call_page.invite.later_button.click()
     wait_idle(qtbot, app.runner)
     assert not call_page.invite.isVisible()
+    # The On shift page refreshed behind the scenes without pulling the keyboard to it.
+    focused = QApplication.focusWidget()
+    assert focused is not None and not on_shift.isAncestorOf(focused)
 
     app.window.workspace.show_page("on-shift")  # type: ignore[union-attr]
     wait_idle(qtbot, app.runner)

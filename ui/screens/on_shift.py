@@ -22,6 +22,7 @@ from datetime import timedelta
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -411,7 +412,10 @@ class OnShiftPage(Page):
     # --- showing ---------------------------------------------------------------------------
 
     def _show(self, state: ShiftState) -> None:
-        had_focus = self.overview.isAncestorOf(self.focusWidget()) if self.focusWidget() else False
+        # Only a page in view keeps the keyboard where it was: a refresh while another page
+        # shows (a draft saved, a request for a word) must not pull focus onto this one.
+        focused = QApplication.focusWidget()
+        had_focus = self.isVisible() and focused is not None and self.overview.isAncestorOf(focused)
         self.state = state
         names = self.backend.display_name
         shift = state.shift
