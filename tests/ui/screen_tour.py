@@ -29,7 +29,9 @@ from ui.prompts import Prompts
 from ui.screens.base import Page
 from ui.screens.callers import CallersPage
 from ui.screens.calls import CallsPage
+from ui.screens.call import CallPage
 from ui.screens.my_account import MyAccountPage
+from ui.screens.reflections import MyReflectionsPage
 from ui.screens.team import TeamPage
 from ui.theme import Theme, apply_theme
 from ui.widgets.add_person_dialog import AddPersonDialog
@@ -43,7 +45,7 @@ from warmline.fiction import DEMO_COORDINATOR, DEMO_PASSPHRASE, create_demo_vaul
 WINDOW_SIZES: tuple[tuple[int, int] | None, ...] = ((1024, 700), None)
 
 #: The pages a coordinator has, by key, in navigation order.
-PAGES = ("call", "calls", "callers", "account", "settings", "team")
+PAGES = ("call", "calls", "callers", "account", "settings", "reflections", "team")
 
 #: The other stops: screens before unlock and the dialogs.
 OTHER_STOPS = (
@@ -56,6 +58,8 @@ OTHER_STOPS = (
     "recovery-unlock",
     "reset",
     "call-history",
+    "reflection-invite",
+    "reflection-form",
     "confirm",
     "unlocked-again",
 )
@@ -214,6 +218,8 @@ class Tour:
         elif isinstance(page, TeamPage):
             self.qtbot.waitUntil(lambda: page.model.rowCount() > 1, timeout=15_000)
             page.table.selectRow(1)
+        elif isinstance(page, MyReflectionsPage):  # the demo coordinator's own, with a chart
+            self.qtbot.waitUntil(lambda: page.selected() is not None, timeout=15_000)
         self.wait_idle()
 
     def _unlocked_again(self, check: Callable[[QWidget, str], None]) -> None:
@@ -323,6 +329,36 @@ class Tour:
         self.wait_idle()
         settle(self.qtbot, dialog)
         check(dialog, "earlier versions of a call")
+
+    def _saved_call(self) -> CallPage:
+        """The Call page straight after a new call was saved: the invitation shows."""
+        self.unlock()
+        page = self.page("call")
+        assert isinstance(page, CallPage)
+        form = page.form
+        form.start_call()
+        form.sections["connection"].setPlainText("We talked about the allotment.")
+        form.end_call()
+        form.save()
+        self.wait_idle()
+        self.qtbot.waitUntil(page.invite.isVisible, timeout=15_000)
+        return page
+
+    def _reflection_invite(self, check: Callable[[QWidget, str], None]) -> None:
+        self._saved_call()
+        self._each_size(check, "the invitation to reflect")
+
+    def _reflection_form(self, check: Callable[[QWidget, str], None]) -> None:
+        page = self._saved_call()
+        page.invite.take_button.click()
+        workspace = self.window.workspace
+        assert workspace is not None
+        reflections = workspace.pages["reflections"]
+        assert isinstance(reflections, MyReflectionsPage)
+        self.qtbot.waitUntil(lambda: reflections.form.is_open, timeout=15_000)
+        reflections.form.need_buttons["lead"].click()  # the longest state: the lead's note
+        self.wait_idle()
+        self._each_size(check, "the reflection")
 
     def _confirm(self, check: Callable[[QWidget, str], None]) -> None:
         """A real confirmation box (Prompts in production mode, its exec() answered here)."""
