@@ -27,9 +27,9 @@ from ui.controller import AppController
 from ui.preferences import LAST_GROUP, Preferences
 from ui.prompts import Prompts
 from ui.screens.base import Page
+from ui.screens.call import CallPage
 from ui.screens.callers import CallersPage
 from ui.screens.calls import CallsPage
-from ui.screens.call import CallPage
 from ui.screens.my_account import MyAccountPage
 from ui.screens.reflections import MyReflectionsPage
 from ui.screens.team import TeamPage

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QValueAxis
-from PySide6.QtCore import QDateTime, QEvent, QMargins, QPointF, Qt
+from PySide6.QtCore import QDateTime, QEvent, QMargins, QPointF, Qt, QTime
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import QWidget
 
@@ -59,16 +59,22 @@ class CheckInChart(QChartView):
         self.series.attachAxis(self.y_axis)
         self.setChart(chart)
         self.setMinimumHeight(self.fontMetrics().lineSpacing() * 10)
+        self.setMaximumHeight(self.fontMetrics().lineSpacing() * 16)
         self._follow_palette()
 
     def set_points(self, points: list[tuple[datetime, int]]) -> None:
         """Show these check-ins (oldest first) and fit the time axis to them."""
         self.series.replace([point_of(moment, value) for moment, value in points])
         if points:
-            first, last = points[0][0], points[-1][0]
-            start = QDateTime.fromMSecsSinceEpoch(int(first.timestamp() * 1000)).addDays(-1)
-            end = QDateTime.fromMSecsSinceEpoch(int(last.timestamp() * 1000)).addDays(1)
+            # Whole days from the day before the first check-in to the day after the last,
+            # one tick a day at midnight (fewer over long spans), so no date shows twice.
+            first = QDateTime.fromMSecsSinceEpoch(int(points[0][0].timestamp() * 1000))
+            last = QDateTime.fromMSecsSinceEpoch(int(points[-1][0].timestamp() * 1000))
+            start = QDateTime(first.toLocalTime().date().addDays(-1), QTime(0, 0))
+            end = QDateTime(last.toLocalTime().date().addDays(2), QTime(0, 0))
+            days = start.daysTo(end)
             self.x_axis.setRange(start, end)
+            self.x_axis.setTickCount(days + 1 if days <= 8 else 6)
         values = ", ".join(str(value) for _, value in points)
         self.setAccessibleDescription(
             self.tr("Check-ins, oldest first: {values}").format(values=values)

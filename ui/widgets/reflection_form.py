@@ -96,12 +96,16 @@ class ReflectionForm(QWidget):
         self.privacy = QLabel(frame.privacy)
         self.privacy.setObjectName("reflection-privacy")
         self.privacy.setWordWrap(True)
-        set_role(self.privacy, "card")
+        privacy_card = QFrame()
+        privacy_card.setObjectName("reflection-privacy-card")
+        set_role(privacy_card, "card")
+        QVBoxLayout(privacy_card).addWidget(self.privacy)
 
         # -- how I am now ------------------------------------------------------------------
         check_caption = QLabel(self.tr("How are you n&ow?"))
+        # Plain radio groups, so the arrow keys move along them as people expect. Nothing is
+        # chosen until the person chooses: leaving them all empty is an answer too.
         self.check_group = QButtonGroup(self)
-        self.check_group.setExclusive(False)  # a second click clears it: it stays optional
         check_row = QHBoxLayout()
         self.check_buttons: dict[int, QRadioButton] = {}
         for value, label in frame.check_in_scale:
@@ -130,7 +134,6 @@ class ReflectionForm(QWidget):
         # -- what would help ---------------------------------------------------------------
         need_caption = QLabel(self.tr("What would hel&p now?"))
         self.need_group = QButtonGroup(self)
-        self.need_group.setExclusive(False)
         need_row = QHBoxLayout()
         self.need_buttons: dict[str, QRadioButton] = {}
         for number, need in enumerate(frame.needs):
@@ -225,7 +228,7 @@ class ReflectionForm(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(heading)
         layout.addWidget(self.call_label)
-        layout.addWidget(self.privacy)
+        layout.addWidget(privacy_card)
         layout.addWidget(check_card)
         layout.addWidget(questions_caption)
         layout.addWidget(hint)
@@ -290,8 +293,10 @@ class ReflectionForm(QWidget):
 
     def _clear(self) -> None:
         for group in (self.check_group, self.need_group):
+            group.setExclusive(False)  # an exclusive group cannot be emptied otherwise
             for button in group.buttons():
                 button.setChecked(False)
+            group.setExclusive(True)
         self.feeling_edit.clear()
         for edit in (*self.answers.values(), self.note_edit):
             edit.clear()
@@ -337,20 +342,14 @@ class ReflectionForm(QWidget):
         if not self._loading:
             self.drafts.mark_dirty()
 
-    def _check_toggled(self, value: int, checked: bool) -> None:
-        if checked:  # one at a time, yet a second click can clear it
-            for other, button in self.check_buttons.items():
-                if other != value and button.isChecked():
-                    button.setChecked(False)
-        self._changed()
-
-    def _need_toggled(self, number: int, checked: bool) -> None:
+    def _check_toggled(self, _value: int, checked: bool) -> None:
         if checked:
-            for button in self.need_group.buttons():
-                if self.need_group.id(button) != number and button.isChecked():
-                    button.setChecked(False)
-        self._update_lead_row()
-        self._changed()
+            self._changed()
+
+    def _need_toggled(self, _number: int, checked: bool) -> None:
+        if checked:
+            self._update_lead_row()
+            self._changed()
 
     def _update_lead_row(self) -> None:
         wants = self.need() == "lead"
