@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from ui.resources import app_icon
 from ui.theme import set_role
 from ui.widgets.shortcuts_dialog import ShortcutsDialog
-from ui.workspace import Workspace
+from ui.workspace import Workspace, section_key
 
 GEOMETRY_KEY = "window/geometry"
 
@@ -200,8 +200,8 @@ class MainWindow(QMainWindow):
         for number, (key, page) in enumerate(workspace.pages.items(), start=1):
             action = self.go_menu.addAction(page.title)
             action.setObjectName(f"action-go-{key}")
-            if number <= 9:
-                action.setShortcut(QKeySequence(f"Alt+{number}"))
+            if number <= 10:
+                action.setShortcut(QKeySequence(section_key(number)))
                 # The workspace owns the Alt+n shortcuts; the menu only shows them.
                 action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
             action.triggered.connect(lambda _=False, k=key: workspace.show_page(k))

@@ -18,6 +18,7 @@ from ui.screens.calls import CallsPage
 from ui.screens.handovers import HandoversPage
 from ui.screens.my_account import MyAccountPage
 from ui.screens.on_shift import OnShiftPage
+from ui.screens.reflections import MyReflectionsPage
 from ui.screens.reports import ReportsPage
 from ui.screens.settings import SettingsPage
 from ui.screens.team import TeamPage
@@ -25,10 +26,9 @@ from ui.workspace import Workspace
 
 
 def page_types() -> list[type[Page]]:
-    # Pages every role sees come first, so Alt+1..6 mean the same for everyone; then the
-    # leads' page (Alt+7 for shift leads and coordinators), then the coordinators' (Alt+8),
-    # then Reports (Alt+8 for leads, Alt+9 for coordinators: the same key for each role
-    # every time, whether or not the team lets leads see figures).
+    # Pages every role sees come first, so Alt+1..7 mean the same for everyone; then the
+    # leads' pages (Alt+8 Handovers, Alt+9 Reports: the same keys whether or not the team
+    # lets leads see figures), then the coordinators' Team (Alt+0, the tenth).
     # On shift is first: it is where a volunteer lands after unlocking.
     return [
         OnShiftPage,
@@ -37,9 +37,10 @@ def page_types() -> list[type[Page]]:
         CallersPage,
         MyAccountPage,
         SettingsPage,
+        MyReflectionsPage,
         HandoversPage,
-        TeamPage,
         ReportsPage,
+        TeamPage,
     ]
 
 
@@ -62,6 +63,7 @@ def wire_pages(workspace: Workspace, search: Any) -> None:
             call.form.edit_saved.connect(lambda _uuid: workspace.show_page(CallsPage.key))
     if isinstance(call, CallPage):
         _start_call_from_anywhere(workspace, call)
+    _wire_reflections(workspace)
     if isinstance(callers, CallersPage) and isinstance(calls, CallsPage):
 
         def show_calls(caller_uuid: str) -> None:
@@ -69,6 +71,35 @@ def wire_pages(workspace: Workspace, search: Any) -> None:
             calls.filter_by_caller(caller_uuid)
 
         callers.show_calls_for_caller.connect(show_calls)
+
+
+def _wire_reflections(workspace: Workspace) -> None:
+    """The invitation after a call and the On shift reminders open the reflection on
+    My reflections; a reflection's "Open the call" shows the call it followed."""
+    reflections = workspace.pages.get(MyReflectionsPage.key)
+    if not isinstance(reflections, MyReflectionsPage):
+        return
+
+    def reflect_on(call_uuid: str) -> None:
+        workspace.show_page(MyReflectionsPage.key)
+        reflections.reflect_on(call_uuid)
+
+    def resume(draft_uuid: str) -> None:
+        workspace.show_page(MyReflectionsPage.key)
+        reflections.resume(draft_uuid)
+
+    call = workspace.pages.get(CallPage.key)
+    on_shift = workspace.pages.get(OnShiftPage.key)
+    if isinstance(call, CallPage):
+        call.reflection_requested.connect(reflect_on)
+
+        def open_call(call_uuid: str) -> None:
+            workspace.show_page(CallPage.key)
+            call.open_call(call_uuid)
+
+        reflections.open_call_requested.connect(open_call)
+    if isinstance(on_shift, OnShiftPage):
+        on_shift.reflection_resume_requested.connect(resume)
 
 
 def _start_call_from_anywhere(workspace: Workspace, call: CallPage) -> None:

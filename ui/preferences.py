@@ -26,19 +26,36 @@ _DEBRIEF = "debrief_default"
 
 
 class DebriefDefault(StrEnum):
-    """Whether to offer a private reflection after each call; values are what is stored."""
+    """Whether to offer a private reflection after each call; values are what is stored.
 
+    ``TEAM`` is a person's own setting only: "as the team chose". The team's setting (sealed
+    in the vault, chosen by a coordinator) is the starting value; a person's own choice of
+    always, ask or never wins over it.
+    """
+
+    TEAM = "team"
     ALWAYS = "always"
     ASK = "ask"
     NEVER = "never"
 
     @classmethod
     def parse(cls, value: object) -> DebriefDefault:
-        """The choice named by a stored setting; ASK for anything unknown or damaged."""
+        """A person's stored choice; TEAM (follow the team) for anything unknown or damaged."""
         try:
             return cls(str(value))
         except ValueError:
-            return cls.ASK
+            return cls.TEAM
+
+    @classmethod
+    def parse_team(cls, value: object) -> DebriefDefault:
+        """The team's stored setting; ASK for anything unknown, damaged or TEAM itself."""
+        choice = cls.parse(value)
+        return cls.ASK if choice is cls.TEAM else choice
+
+
+def invitation_mode(mine: DebriefDefault, team_value: object) -> DebriefDefault:
+    """What happens after a call is saved: the person's own choice, else the team's."""
+    return DebriefDefault.parse_team(team_value) if mine is DebriefDefault.TEAM else mine
 
 
 class Preferences:
@@ -55,7 +72,7 @@ class Preferences:
         self._settings = settings
         self._theme = Theme.SYSTEM
         self._text_scale = TEXT_SCALE_MIN
-        self._debrief_default = DebriefDefault.ASK
+        self._debrief_default = DebriefDefault.TEAM
 
     # -- typed values ----------------------------------------------------------------------------
 
@@ -93,7 +110,7 @@ class Preferences:
         try:
             self.theme = str(settings.value(_THEME, Theme.SYSTEM.value))
             self.text_scale = clamp_text_scale(settings.value(_TEXT_SCALE, TEXT_SCALE_MIN))
-            self.debrief_default = str(settings.value(_DEBRIEF, DebriefDefault.ASK.value))
+            self.debrief_default = str(settings.value(_DEBRIEF, DebriefDefault.TEAM.value))
         finally:
             settings.endGroup()
         return self

@@ -76,6 +76,12 @@ def catalogue() -> list[Shortcut]:
         ),
         Shortcut("Ctrl+E", _tr("End the call: the timer stops"), call, ("shortcut-end",)),
         Shortcut("Ctrl+S", _tr("Save the call"), call, ("shortcut-save",)),
+        Shortcut(
+            "Esc",
+            _tr("After saving a call: no private reflection this time"),
+            call,
+            ("shortcut-decline-reflection",),
+        ),
     ]
     for number, task in enumerate(ips.tasks(), start=1):
         entries.append(

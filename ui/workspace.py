@@ -46,9 +46,10 @@ class Workspace(QWidget):
             self.stack.addWidget(self._scrolling(page))
             item = QListWidgetItem(page_type.title)
             item.setData(Qt.ItemDataRole.UserRole, page_type.key)
-            if number <= 9:
-                item.setToolTip(f"{page_type.title} (Alt+{number})")
-                shortcut = QShortcut(QKeySequence(f"Alt+{number}"), self)
+            if number <= 10:
+                key = section_key(number)
+                item.setToolTip(f"{page_type.title} ({key})")
+                shortcut = QShortcut(QKeySequence(key), self)
                 shortcut.setObjectName(f"shortcut-go-{page_type.key}")
                 shortcut.activated.connect(lambda k=page_type.key: self.show_page(k))
             self.nav.addItem(item)
@@ -111,3 +112,8 @@ class Workspace(QWidget):
             if not self.nav.hasFocus():  # chosen by shortcut or menu: go into the page
                 page.focus_first()
             self.page_changed.emit(page.key)
+
+
+def section_key(number: int) -> str:
+    """Alt+1 … Alt+9 for the first nine sections, Alt+0 for the tenth (the number row)."""
+    return f"Alt+{number % 10}"

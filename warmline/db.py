@@ -22,7 +22,7 @@ from sqlite_utils import Database, Migrations
 
 from warmline.errors import StorageFull, VaultCorrupt, VaultFromNewerVersion
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 #: Stored in the SQLite header (offset 68) of every Warmline file: "WLIN". A file that does
 #: not carry it, and is not an older Warmline file, is another program's and is never
 #: written to.
@@ -205,6 +205,25 @@ def m005_revision_clear_columns(db: Database) -> None:
     """Record format 2 binds a row's clear columns into its body's associated data; an
     earlier version keeps, beside its body, the clear columns it was bound to."""
     db.table("revisions").add_column("clear", str)
+
+
+@migrations()
+def m006_sealed_reflection_times_and_word_requests(db: Database) -> None:
+    """Reflections keep their call link and exact times sealed: a coarse day stays in clear.
+    Requests for a word with the shift lead become a team-sealed record kind of their own.
+
+    No screen wrote reflections before this; any row a tool made keeps its day, and its old
+    clear link and times are cleared (they said which call a worker reflected on).
+    """
+    debriefs = db.table("debriefs")
+    debriefs.add_column("day", str)
+    db.execute("update debriefs set day = substr(created_at, 1, 10) where created_at is not null")
+    db.execute("update debriefs set call_uuid = null, created_at = null, updated_at = null")
+    db.execute("create index if not exists idx_debriefs_owner_day on debriefs (owner_uuid, day)")
+    db.table("word_requests").create(
+        {"uuid": str, "revision": int, "day": str, "body": bytes}, pk="uuid"
+    )
+    db.table("word_requests").create_index(["day"])
 
 
 def _check_file(path: Path) -> None:

@@ -47,6 +47,7 @@ from warmline import ips
 from warmline.accounts import Account, Role
 from warmline.callers import Caller
 from warmline.calls import Call, CallerKind
+from warmline.debriefs import Debrief
 from warmline.errors import WarmlineError
 from warmline.handovers import Handover
 from warmline.session import Session
@@ -802,6 +803,7 @@ class DemoSummary:
     handovers: int = 0
     acknowledgements: int = 0
     followups: int = 0
+    reflections: int = 0
 
 
 def populate_demo(
@@ -868,6 +870,7 @@ def populate_demo(
         [generator.handover(s, by_shift.get(s.uuid, []), callers) for s in shifts]
     )
     summary.handovers = len(handovers)
+    summary.reflections = len(_demo_reflections(session, seed))
 
     # The coordinator has read every handover but the newest two, so the "please read"
     # reminder has something to show. A couple of demo leads acknowledge the handover left
@@ -896,6 +899,46 @@ def populate_demo(
         finally:
             other.lock()
     return summary
+
+
+#: A few private reflections the demo coordinator wrote after their own calls (fictional,
+#: in our own words), so My reflections and its chart have something to show.
+_DEMO_REFLECTIONS: tuple[tuple[str, str, str], ...] = (
+    ("learn_or_fix", "I caught myself wanting to sort out her week for her. I asked what a "
+     "good evening looks like to her instead.", "a bit tired"),
+    ("where_we_connected", "We both laughed about the bus timetable. When I rushed a "
+     "question it went quiet, and I said I had noticed.", "glad we talked"),
+    ("fear_and_control", "I felt worried when he talked about not sleeping. I noticed it and "
+     "stayed curious instead of steering.", "wobbly after that one"),
+    ("what_i_learned", "How much a routine holds someone up. I think about my own mornings "
+     "differently now.", "steady"),
+    ("whose_direction", "He wanted to talk about the allotment, not the letter. I followed "
+     "him there and it opened up.", "settled"),
+)  # fmt: skip
+
+
+def _demo_reflections(session: Session, seed: int) -> list[Debrief]:
+    """Private reflections by the unlocked (demo) person after some of their own calls."""
+    r = random.Random(seed)
+    me = session.account.uuid
+    mine = [c for c in session.calls.select(limit=400) if c.author_uuid == me and c.ended_at]
+    mine.sort(key=lambda c: c.ended_at or datetime.min.replace(tzinfo=UTC))
+    picked = mine[-8:]
+    out = []
+    for i, call in enumerate(picked):
+        question, answer, feeling = _DEMO_REFLECTIONS[i % len(_DEMO_REFLECTIONS)]
+        assert call.ended_at is not None
+        out.append(
+            Debrief(
+                call_uuid=call.uuid,
+                created_at=call.ended_at + timedelta(minutes=4),
+                answers={question: answer},
+                check_in=r.choice((2, 3, 3, 4, 4, 5)),
+                feeling=feeling,
+                need=r.choice(("nothing", "nothing", "break")),
+            )
+        )
+    return session.debriefs.add_many(out)
 
 
 def create_demo_vault(

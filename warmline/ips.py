@@ -26,12 +26,14 @@ __all__ = [
     "Choice",
     "DebriefQuestion",
     "Principle",
+    "ReflectionFrame",
     "Task",
     "channels",
     "contact_kinds",
     "debrief_questions",
     "default_topics",
     "principles",
+    "reflection",
     "tasks",
 ]
 
@@ -87,10 +89,30 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class ReflectionFrame:
+    """The parts of the private reflection that are not questions: what it promises, the
+    check-in scale (a value and its words, lowest first) and what the worker may need."""
+
+    privacy: str
+    check_in_question: str
+    check_in_scale: tuple[tuple[int, str], ...]
+    needs_question: str
+    needs: tuple[Choice, ...]
+
+    def check_in_label(self, value: int) -> str:
+        """The words for a check-in value ("" for none or an unknown one)."""
+        return next((label for v, label in self.check_in_scale if v == value), "")
+
+    def need_label(self, need_id: str) -> str:
+        return next((n.label for n in self.needs if n.id == need_id), "")
+
+
+@dataclass(frozen=True)
 class _IpsData:
     tasks: tuple[Task, ...]
     principles: tuple[Principle, ...]
     debrief_questions: tuple[DebriefQuestion, ...]
+    reflection: ReflectionFrame
     channels: tuple[Choice, ...]
     contact_kinds: tuple[Choice, ...]
     default_topics: tuple[str, ...]
@@ -109,6 +131,11 @@ def principles() -> tuple[Principle, ...]:
 def debrief_questions() -> tuple[DebriefQuestion, ...]:
     """Questions for the worker's private self-reflection after a call."""
     return _load().debrief_questions
+
+
+def reflection() -> ReflectionFrame:
+    """The check-in, the needs and the privacy promise of the private reflection."""
+    return _load().reflection
 
 
 def channels() -> tuple[Choice, ...]:
@@ -175,6 +202,7 @@ def _parse(data: object) -> _IpsData:
         tasks=parsed_tasks,
         principles=parsed_principles,
         debrief_questions=questions,
+        reflection=_reflection(root),
         channels=_choices(root, "channels"),
         contact_kinds=_choices(root, "contact_kinds"),
         default_topics=_topics(root),
@@ -218,6 +246,30 @@ def _choices(root: dict[str, Any], key: str) -> tuple[Choice, ...]:
     return tuple(
         Choice(id=_text(item, "id", where), label=_text(item, "label", where))
         for where, item in _objects(root, key)
+    )
+
+
+def _reflection(root: dict[str, Any]) -> ReflectionFrame:
+    item = _mapping(root.get("reflection"), "ips.json reflection")
+    where = "ips.json reflection"
+    scale = []
+    for step_where, step in _objects(item, "check_in_scale"):
+        value = step.get("value")
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValueError(f"{step_where}: 'value' must be a whole number")
+        scale.append((value, _text(step, "label", step_where)))
+    values = [v for v, _ in scale]
+    if values != sorted(set(values)):
+        raise ValueError(f"{where}: check-in values must rise, without repeats")
+    needs = _choices(item, "needs")
+    if "lead" not in {n.id for n in needs}:
+        raise ValueError(f"{where}: the needs must include 'lead' (a word with the shift lead)")
+    return ReflectionFrame(
+        privacy=_text(item, "privacy", where),
+        check_in_question=_text(item, "check_in_question", where),
+        check_in_scale=tuple(scale),
+        needs_question=_text(item, "needs_question", where),
+        needs=needs,
     )
 
 

@@ -24,6 +24,7 @@ from warmline.rotation import Reseal
 from warmline.shifts import ShiftRepository
 from warmline.team import TeamAdmin
 from warmline.team_settings import TeamSettings
+from warmline.word_requests import WordRequestRepository
 
 Opener = Callable[[str, str], "Session"]
 
@@ -44,6 +45,7 @@ class Session:
         self.followups = FollowUpRepository(ctx)
         self.debriefs = DebriefRepository(ctx)
         self.drafts = DraftRepository(ctx)
+        self.word_requests = WordRequestRepository(ctx)
         self.settings = TeamSettings(ctx)
         self.team = TeamAdmin(ctx, kdf_factory)
 

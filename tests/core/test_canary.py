@@ -132,9 +132,24 @@ def test_canary_never_reaches_disk(
     doomed = volunteer.handovers.add(Handover(how_it_was=canary))
     volunteer.handovers.delete(doomed.uuid)
 
-    volunteer.debriefs.add(Debrief(answers={"q": canary}, feeling=canary, note_to_self=canary))
+    reflection = volunteer.debriefs.add(
+        Debrief(
+            call_uuid=calls[2].uuid,
+            answers={"learn_or_fix": canary},
+            check_in=2,
+            feeling=canary,
+            need="lead",
+            note_to_self=canary,
+        )
+    )
+    reflection.note_to_self = f"{canary} reread"
+    volunteer.debriefs.update(reflection)  # its earlier version is kept, sealed
     gone = volunteer.debriefs.add(Debrief(feeling=canary))
     volunteer.debriefs.delete(gone.uuid)
+    volunteer.drafts.save(
+        Draft(kind="reflection", target_uuid=calls[2].uuid, fields={"answers": {"q": canary}})
+    )
+    volunteer.word_requests.ask(session.account.uuid, shift.uuid)
     draft = volunteer.drafts.save(Draft(kind="call", fields={"connection": canary}))
     draft.fields["connection"] = canary + " more"
     volunteer.drafts.save(draft)

@@ -65,11 +65,34 @@ def test_debrief_questions_are_tied_to_a_task_or_principle() -> None:
     assert len({q.id for q in questions}) == len(questions)
 
 
-def test_debrief_includes_the_self_care_and_learning_questions() -> None:
-    texts = [q.text for q in ips.debrief_questions()]
-    assert "Was I trying to learn, or trying to fix?" in texts
-    assert "What did I notice in myself during the call?" in texts
-    assert "What do I need right now?" in texts
+def test_reflection_asks_about_the_worker_not_the_caller() -> None:
+    """Each question is about the worker's own part (I, me, my), as IPS reflection is."""
+    for question in ips.debrief_questions():
+        words = set(re.findall(r"[a-z]+", question.text.lower()))
+        assert words & {"i", "me", "my", "mine", "us"}, question.text
+        assert "should" not in words and "risk" not in words, question.text
+
+
+def test_reflection_frame_check_in_and_needs() -> None:
+    frame = ips.reflection()
+    assert [v for v, _ in frame.check_in_scale] == [1, 2, 3, 4, 5]
+    assert frame.check_in_label(5) and frame.check_in_label(0) == ""
+    assert [n.id for n in frame.needs] == ["nothing", "break", "lead"]
+    assert frame.need_label("lead") == "A word with the shift lead"
+    assert "Only you" in frame.privacy
+
+
+def test_reflection_frame_refuses_a_scale_that_does_not_rise() -> None:
+    raw = _raw()
+    assert isinstance(raw, dict)
+    raw["reflection"]["check_in_scale"] = [{"value": 2, "label": "a"}, {"value": 1, "label": "b"}]
+    with pytest.raises(ValueError, match="rise"):
+        ips._parse(raw)
+    raw = _raw()
+    assert isinstance(raw, dict)
+    raw["reflection"]["needs"] = [{"id": "nothing", "label": "Nothing"}]
+    with pytest.raises(ValueError, match="lead"):
+        ips._parse(raw)
 
 
 def test_channels_and_contact_kinds() -> None:

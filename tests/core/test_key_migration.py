@@ -26,8 +26,7 @@ from warmline.accounts import (
     user_key_ctx,
 )
 from warmline.calls import Call, CallRepository
-from warmline.crypto import Key, KeyPair
-from warmline.debriefs import Debrief, DebriefRepository
+from warmline.crypto import Key, KeyPair, SealContext, seal_json
 from warmline.keyring import TeamKeyring
 from warmline.records import Unlocked
 from warmline.roster import NeedsReset, verify_roster
@@ -91,9 +90,20 @@ def write_old_line(data_dir: Path) -> OldLine:
     calls = CallRepository(old_ctx("Alex")).add_many(
         [Call(connection=f"old note {i}") for i in range(20)]
     )
-    debrief = DebriefRepository(old_ctx("Sam")).add(Debrief(feeling="Sam's own"))
+    # A reflection as that version wrote it: call link and times in clear columns.
+    debrief_uuid = str(uuidlib.uuid4())
+    body = {"answers": {}, "feeling": "Sam's own", "note_to_self": ""}
+    context = SealContext("debriefs", debrief_uuid, "record", uuids["Sam"], 1)
+    db.table("debriefs").insert(
+        {
+            "uuid": debrief_uuid, "revision": 1, "owner_uuid": uuids["Sam"],
+            "call_uuid": calls[0].uuid, "created_at": "2026-01-02T10:00:00+00:00",
+            "updated_at": "2026-01-02T10:00:00+00:00",
+            "body": seal_json(personal_keys["Sam"], body, context),
+        }
+    )  # fmt: skip
     db.close()
-    return OldLine(data_dir, uuids, {c.uuid: c.connection for c in calls}, debrief.uuid)
+    return OldLine(data_dir, uuids, {c.uuid: c.connection for c in calls}, debrief_uuid)
 
 
 @pytest.fixture
@@ -117,6 +127,9 @@ def test_coordinator_first_then_volunteer_nobody_loses_access(old_line: OldLine)
         sam = vault.unlock(old_line.uuids["Sam"], PASSPHRASES["Sam"])
         assert {c.connection for c in sam.calls.select()} == set(old_line.calls.values())
         assert [d.feeling for d in sam.debriefs.select()] == ["Sam's own"]
+        # The update left only the day of that reflection in clear, not its call or time.
+        row = next(vault.db.query("select * from debriefs"))
+        assert (row["day"], row["call_uuid"], row["created_at"]) == ("2026-01-02", None, None)
         state = verify_roster(vault.db, vault.line_uuid, None)
         assert state is not None
         assert state.members[old_line.uuids["Sam"]].sign is not None  # Sam's keys are known

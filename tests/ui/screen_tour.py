@@ -27,9 +27,11 @@ from ui.controller import AppController
 from ui.preferences import LAST_GROUP, Preferences
 from ui.prompts import Prompts
 from ui.screens.base import Page
+from ui.screens.call import CallPage
 from ui.screens.callers import CallersPage
 from ui.screens.calls import CallsPage
 from ui.screens.my_account import MyAccountPage
+from ui.screens.reflections import MyReflectionsPage
 from ui.screens.reports import ReportsPage
 from ui.screens.team import TeamPage
 from ui.theme import Theme, apply_theme
@@ -44,7 +46,7 @@ from warmline.fiction import DEMO_COORDINATOR, DEMO_PASSPHRASE, create_demo_vaul
 WINDOW_SIZES: tuple[tuple[int, int] | None, ...] = ((1024, 700), None)
 
 #: The pages a coordinator has, by key, in navigation order.
-PAGES = ("call", "calls", "callers", "account", "settings", "team", "reports")
+PAGES = ("call", "calls", "callers", "account", "settings", "reflections", "team", "reports")
 
 #: The other stops: screens before unlock and the dialogs.
 OTHER_STOPS = (
@@ -58,6 +60,8 @@ OTHER_STOPS = (
     "reset",
     "call-history",
     "csv-preview",
+    "reflection-invite",
+    "reflection-form",
     "confirm",
     "unlocked-again",
 )
@@ -218,6 +222,8 @@ class Tour:
             page.table.selectRow(1)
         elif isinstance(page, ReportsPage):
             self.qtbot.waitUntil(lambda: page.figures is not None, timeout=15_000)
+        elif isinstance(page, MyReflectionsPage):  # the demo coordinator's own, with a chart
+            self.qtbot.waitUntil(lambda: page.selected() is not None, timeout=15_000)
         self.wait_idle()
 
     def _unlocked_again(self, check: Callable[[QWidget, str], None]) -> None:
@@ -338,6 +344,35 @@ class Tour:
         dialog.open()
         settle(self.qtbot, dialog)
         check(dialog, "the CSV preview")
+    def _saved_call(self) -> CallPage:
+        """The Call page straight after a new call was saved: the invitation shows."""
+        self.unlock()
+        page = self.page("call")
+        assert isinstance(page, CallPage)
+        form = page.form
+        form.start_call()
+        form.sections["connection"].setPlainText("We talked about the allotment.")
+        form.end_call()
+        form.save()
+        self.wait_idle()
+        self.qtbot.waitUntil(page.invite.isVisible, timeout=15_000)
+        return page
+
+    def _reflection_invite(self, check: Callable[[QWidget, str], None]) -> None:
+        self._saved_call()
+        self._each_size(check, "the invitation to reflect")
+
+    def _reflection_form(self, check: Callable[[QWidget, str], None]) -> None:
+        page = self._saved_call()
+        page.invite.take_button.click()
+        workspace = self.window.workspace
+        assert workspace is not None
+        reflections = workspace.pages["reflections"]
+        assert isinstance(reflections, MyReflectionsPage)
+        self.qtbot.waitUntil(lambda: reflections.form.is_open, timeout=15_000)
+        reflections.form.need_buttons["lead"].click()  # the longest state: the lead's note
+        self.wait_idle()
+        self._each_size(check, "the reflection")
 
     def _confirm(self, check: Callable[[QWidget, str], None]) -> None:
         """A real confirmation box (Prompts in production mode, its exec() answered here)."""

@@ -1,7 +1,8 @@
 """The running app, used by keyboard, never lets what a person typed reach a file in clear:
 not the data folder, not the settings file, not the temporary folder, not a log line.
 
-A unique string goes into a call note, a regular caller's alias and notes, and a search;
+A unique string goes into a call note, a private reflection (saved, and one left unfinished
+at the lock), a regular caller's alias and notes, and searches;
 then the app locks and quits, and every place it could have written is searched for it.
 """
 
@@ -13,7 +14,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QTableView
+from PySide6.QtWidgets import (
+    QApplication,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QTableView,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from tests.core.test_canary import found_in, in_logs
@@ -87,6 +95,34 @@ def test_nothing_typed_reaches_any_file_or_log(
         press(qtbot, Qt.Key.Key_S, CTRL)
         wait_idle(qtbot, controller.runner)
 
+        # The invitation after the call, by keyboard: take the moment (Alt+M), write in the
+        # first question (Alt+Q) and a few words (Alt+W), wait for the sealed draft, save.
+        invite = window.findChild(QWidget, "reflection-invite")
+        assert invite is not None
+        qtbot.waitUntil(invite.isVisible)
+        press(qtbot, Qt.Key.Key_M, ALT)
+        form = window.findChild(QWidget, "reflection-form")
+        assert form is not None
+        qtbot.waitUntil(form.isVisible)
+        wait_idle(qtbot, controller.runner)
+        press(qtbot, Qt.Key.Key_Q, ALT)
+        qtbot.keyClicks(QApplication.focusWidget(), f"I wanted to fix {canary}")
+        press(qtbot, Qt.Key.Key_W, ALT)
+        qtbot.keyClicks(QApplication.focusWidget(), f"tired {canary}")
+        qtbot.wait(3500)  # the autosave writes the reflection's draft with these words
+        wait_idle(qtbot, controller.runner)
+        press(qtbot, Qt.Key.Key_S, ALT)
+        wait_idle(qtbot, controller.runner)
+        # Searched by its author alone, in memory.
+        mine = window.findChild(QLineEdit, "reflections-search")
+        assert mine is not None
+        qtbot.waitUntil(mine.isVisible)
+        mine.setFocus()
+        qtbot.keyClicks(mine, canary.lower())
+        listed = window.findChild(QListWidget, "reflections-list")
+        assert isinstance(listed, QListWidget)
+        assert canary not in listed.item(0).text() and listed.count() == 1
+
         # A regular caller, saved with Ctrl+S.
         press(qtbot, Qt.Key.Key_4, ALT)
         alias = window.findChild(QLineEdit, "callers-alias")
@@ -113,6 +149,22 @@ def test_nothing_typed_reaches_any_file_or_log(
         assert isinstance(regulars, QTableView)
         assert regulars.model().rowCount() == 1  # the regular really was saved
 
+        # A second call, and a reflection left unfinished when the lock comes: its last
+        # words are kept as a sealed draft.
+        press(qtbot, Qt.Key.Key_N, CTRL)
+        press(qtbot, Qt.Key.Key_1, CTRL)
+        qtbot.keyClicks(QApplication.focusWidget(), "A short one")
+        fake_clock.advance(120)
+        press(qtbot, Qt.Key.Key_E, CTRL)
+        press(qtbot, Qt.Key.Key_S, CTRL)
+        wait_idle(qtbot, controller.runner)
+        qtbot.waitUntil(invite.isVisible)
+        press(qtbot, Qt.Key.Key_M, ALT)  # a mnemonic clicks after a short animation
+        qtbot.waitUntil(lambda: form.isVisible() and QApplication.focusWidget() is not None)
+        wait_idle(qtbot, controller.runner)
+        press(qtbot, Qt.Key.Key_Y, ALT)
+        qtbot.keyClicks(QApplication.focusWidget(), f"Note to self {canary}")
+
         press(qtbot, Qt.Key.Key_L, CTRL)
         assert not controller.is_unlocked
     finally:
@@ -123,3 +175,12 @@ def test_nothing_typed_reaches_any_file_or_log(
     assert found_in(places, canary) == []
     assert caplog.records, "log lines were captured"
     assert not in_logs(caplog, canary)
+    # Sanity: the reflection and the unfinished one really were written (sealed).
+    kept = Vault.open(data_dir, kdf_factory=crypto.cheap_test_params)
+    try:
+        alex = kept.unlock(kept.accounts()[0].uuid, UI_PASSPHRASE)
+        assert [canary in d.text() for d in alex.debriefs.mine()] == [True]
+        drafts = alex.drafts.mine("reflection")
+        assert len(drafts) == 1 and canary in drafts[0].fields["note_to_self"]
+    finally:
+        kept.close()

@@ -28,7 +28,7 @@ from warmline.handovers import Handover
 from warmline.session import Session
 from warmline.vault import Vault
 
-EVERYONE = ["on-shift", "call", "calls", "callers", "account", "settings"]
+EVERYONE = ["on-shift", "call", "calls", "callers", "account", "settings", "reflections"]
 
 
 def test_alt_numbers_are_the_same_for_every_role(

@@ -175,7 +175,7 @@ def test_preferences_round_trip_through_qsettings() -> None:
     assert (prefs.theme, prefs.text_scale, prefs.debrief_default) == (
         Theme.SYSTEM,
         100,
-        DebriefDefault.ASK,
+        DebriefDefault.TEAM,
     )
     prefs.theme = Theme.HIGH_CONTRAST
     prefs.text_scale = 150
@@ -201,7 +201,7 @@ def test_damaged_preferences_fall_back_to_defaults() -> None:
     assert (prefs.theme, prefs.text_scale, prefs.debrief_default) == (
         Theme.SYSTEM,
         100,
-        DebriefDefault.ASK,
+        DebriefDefault.TEAM,
     )
     prefs.text_scale = 900
     assert prefs.text_scale == 200
@@ -222,7 +222,7 @@ def test_my_choices_apply_at_once_and_are_kept_for_me(
 
     debrief = child(page, QComboBox, "settings-debrief")
     assert isinstance(debrief, QComboBox)
-    assert debrief.currentData() == DebriefDefault.ASK.value
+    assert debrief.currentData() == DebriefDefault.TEAM.value
     debrief.setCurrentIndex(debrief.findData(DebriefDefault.ALWAYS.value))
 
     stored = Preferences(backend.account.uuid).load()

@@ -10,17 +10,25 @@ main window has one place to reach for the two things it needs from outside:
 It also keeps two shift habits without touching the form: starting a call with no shift open
 shows a banner offering to start one (the call goes on either way), and a saved call's
 follow-up field becomes a follow-up record, carried from shift to shift until done.
+
+After a new call is saved it offers the private reflection, as the person chose (their own
+setting, else the team's): "always" opens it (on My reflections, through
+:attr:`CallPage.reflection_requested`), "ask" shows a banner, "never" does nothing. The
+banner never holds up the next call: starting one keeps the invitation for later.
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ui.backend import Backend
+from ui.preferences import DebriefDefault, Preferences, invitation_mode
 from ui.screens.base import Page
 from ui.theme import set_role
 from ui.widgets.call_drafts import while_alive
 from ui.widgets.call_form import AUTOSAVE_MS, CallForm
+from ui.widgets.reflection_invite import ReflectionInvite
 from warmline.followups import FollowUp
 from warmline.session import Session
 from warmline.shifts import Shift
@@ -82,6 +90,9 @@ class CallPage(Page):
     title = "Log a call"
     key = "call"
 
+    #: Open the private reflection on this call now (its UUID); pages.py connects it.
+    reflection_requested = Signal(str)
+
     def __init__(
         self,
         backend: Backend,
@@ -93,11 +104,16 @@ class CallPage(Page):
         self.setAccessibleName(self.tr("Log a call"))
         self.form = CallForm(backend, self, autosave_interval_ms=autosave_interval_ms)
         self.shift_offer = ShiftOffer(backend, self)
+        self.invite = ReflectionInvite(backend, self)
+        self.invite.accepted.connect(self.reflection_requested)
         self.form.call_started.connect(self.shift_offer.check)
+        self.form.call_started.connect(self._next_call_started)
         self.form.saved.connect(self._call_saved)
+        self.form.call_logged.connect(self.offer_reflection)
         self.setFocusProxy(self.form.start_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.invite)
         layout.addWidget(self.shift_offer)
         layout.addWidget(self.form)
 
@@ -109,6 +125,27 @@ class CallPage(Page):
                 self.backend.changed("followups")
 
         self.backend.run(lambda s: raise_follow_up(s, call_uuid), raised)
+
+    def offer_reflection(self, call_uuid: str) -> None:
+        """After a new call: open, offer or skip the reflection, as the person chose."""
+        mine = Preferences(self.backend.account.uuid).load().debrief_default
+
+        def decide(team_value: object) -> None:
+            mode = invitation_mode(mine, team_value)
+            if mode is DebriefDefault.ALWAYS:
+                self.reflection_requested.emit(call_uuid)
+            elif mode is DebriefDefault.ASK:
+                self.invite.offer(call_uuid)
+
+        if mine is DebriefDefault.TEAM:
+            self.backend.run(lambda s: s.settings.get("debrief_default"), while_alive(self, decide))
+        else:
+            decide(None)
+
+    def _next_call_started(self) -> None:
+        """The phone rang before they answered the invitation: keep it for later."""
+        if self.invite.call_uuid is not None:
+            self.invite.later()
 
     def activated(self) -> None:
         """Offer back any unfinished note (left by a crash, a lock or a parked call)."""

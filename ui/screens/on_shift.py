@@ -6,6 +6,10 @@ partner, and who leads); the calls logged in it; the follow-ups every shift carr
 someone marks them done; and ending the shift, which opens the handover composer with the
 shift's own summary. The navigation shows how many handovers are waiting.
 
+Two quiet, private things sit near the top. A worker who chose "later" for a reflection sees
+a reminder here until the shift ends (only they can: it is their own sealed draft). A shift
+lead sees who would like a word with them, and when: never why, and nothing anyone wrote.
+
 The page never touches the database: it asks the backend, and everything it shows arrives
 from the worker in one :class:`ShiftState`.
 """
@@ -15,9 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -33,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui import reflection_work
 from ui.backend import Backend
 from ui.handover_document import handover_html
 from ui.models.calls_model import duration_text, time_text
@@ -53,6 +59,7 @@ from warmline.session import Session
 from warmline.shift_summary import Summary, summarise
 from warmline.shifts import Shift
 from warmline.timeutil import utcnow
+from warmline.word_requests import WordRequest
 
 #: Handovers older than this are no longer pinned for someone who has not read them (a
 #: person back after months away should not face a wall of them); the leads' page keeps all.
@@ -74,6 +81,10 @@ class ShiftState:
     #: The unlocked person's latest handover (to change it), and how many have read it.
     mine: Handover | None = None
     mine_read_by: int = 0
+    #: This person's reflections waiting "for later" in this shift, with their calls.
+    reminders: list[tuple[Draft, Call | None]] = field(default_factory=list)
+    #: For a lead: who would like a word (a name and a time, nothing more).
+    words: list[WordRequest] = field(default_factory=list)
 
 
 def load_state(session: Session) -> ShiftState:
@@ -100,7 +111,17 @@ def load_state(session: Session) -> ShiftState:
     )
     read_by = len(session.handovers.acknowledgements(mine.uuid)) if mine else 0
     return ShiftState(
-        shift, calls, aliases, session.followups.open(), waiting, acks, drafts, mine, read_by
+        shift,
+        calls,
+        aliases,
+        session.followups.open(),
+        waiting,
+        acks,
+        drafts,
+        mine,
+        read_by,
+        reflection_work.reminders(session, shift),
+        session.word_requests.waiting_for_me(),
     )
 
 
@@ -116,6 +137,7 @@ def draft_and_base(session: Session, draft_uuid: str) -> tuple[Draft, Handover |
 def end_and_summarise(session: Session, shift: Shift) -> tuple[Shift, Summary]:
     """End the shift and work out its summary for the handover (worker)."""
     ended = session.shifts.end(session.shifts.get(shift.uuid))
+    reflection_work.let_go_of_empty_reminders(session, shift.uuid)
     return ended, summarise(session, ended)
 
 
@@ -126,6 +148,9 @@ def _choice_label(choices: tuple[ips.Choice, ...], value: str) -> str:
 class OnShiftPage(Page):
     title = "On shift"
     key = "on-shift"
+
+    #: Open a reflection kept for later (its draft's UUID); pages.py connects it.
+    reflection_resume_requested = Signal(str)
 
     def __init__(
         self, backend: Backend, parent: QWidget | None = None, *, autosave_ms: int = 5000
@@ -185,6 +210,40 @@ class OnShiftPage(Page):
         pinned_layout.addWidget(self.pinned_title)
         pinned_layout.addWidget(self.pinned_view)
         pinned_layout.addLayout(reply_row)
+
+        # -- a reflection kept for later, and requests for a word ---------------------------
+        self.reminder = QFrame()
+        self.reminder.setObjectName("on-shift-reflection-reminder")
+        set_role(self.reminder, "card")
+        self.reminder_text = QLabel()
+        self.reminder_text.setObjectName("on-shift-reflection-reminder-text")
+        self.reminder_text.setWordWrap(True)
+        self.reflect_button = QPushButton(self.tr("Take the moment &now"))
+        self.reflect_button.setObjectName("on-shift-reflect-now")
+        self.reflect_button.setAccessibleName(self.tr("Take the moment to reflect now"))
+        self.reflect_button.clicked.connect(self.reflect_now)
+        self.let_go_button = QPushButton(self.tr("Le&t it go"))
+        self.let_go_button.setObjectName("on-shift-reflection-let-go")
+        self.let_go_button.setAccessibleName(self.tr("Let the reflection go"))
+        self.let_go_button.clicked.connect(self.let_reflection_go)
+        reminder_row = QHBoxLayout(self.reminder)
+        reminder_row.addWidget(self.reminder_text, 1)
+        reminder_row.addWidget(self.reflect_button)
+        reminder_row.addWidget(self.let_go_button)
+
+        self.words = QFrame()
+        self.words.setObjectName("on-shift-words")
+        set_role(self.words, "card")
+        self.words_text = QLabel()
+        self.words_text.setObjectName("on-shift-words-text")
+        self.words_text.setWordWrap(True)
+        self.had_word_button = QPushButton(self.tr("We have had a &word"))
+        self.had_word_button.setObjectName("on-shift-had-word")
+        self.had_word_button.setAccessibleName(self.tr("We have had a word: clear the request"))
+        self.had_word_button.clicked.connect(self.had_a_word)
+        words_row = QHBoxLayout(self.words)
+        words_row.addWidget(self.words_text, 1)
+        words_row.addWidget(self.had_word_button)
 
         # -- starting and ending -----------------------------------------------------------
         self.start_card = QFrame()
@@ -286,6 +345,8 @@ class OnShiftPage(Page):
         overview_layout.setSpacing(10)
         overview_layout.addWidget(heading)
         overview_layout.addWidget(self.status)
+        overview_layout.addWidget(self.words)
+        overview_layout.addWidget(self.reminder)
         overview_layout.addWidget(self.pinned)
         overview_layout.addWidget(self.start_card)
         overview_layout.addLayout(actions)
@@ -337,13 +398,24 @@ class OnShiftPage(Page):
         self._show(state)
 
     def _records_changed(self, kind: str) -> None:
-        if kind in ("shifts", "calls", "handovers", "followups", "drafts", "accounts"):
+        if kind in (
+            "shifts",
+            "calls",
+            "handovers",
+            "followups",
+            "drafts",
+            "accounts",
+            "word_requests",
+        ):
             self.refresh()
 
     # --- showing ---------------------------------------------------------------------------
 
     def _show(self, state: ShiftState) -> None:
-        had_focus = self.overview.isAncestorOf(self.focusWidget()) if self.focusWidget() else False
+        # Only a page in view keeps the keyboard where it was: a refresh while another page
+        # shows (a draft saved, a request for a word) must not pull focus onto this one.
+        focused = QApplication.focusWidget()
+        had_focus = self.isVisible() and focused is not None and self.overview.isAncestorOf(focused)
         self.state = state
         names = self.backend.display_name
         shift = state.shift
@@ -386,6 +458,7 @@ class OnShiftPage(Page):
             self.tr("On shift ({n})").format(n=len(waiting)) if waiting else self.tr("On shift")
         )
 
+        self._show_reminders(state)
         self.resume_button.setVisible(bool(state.drafts))
         self.change_button.setVisible(state.mine is not None and not state.drafts)
         self.calls_list.clear()
@@ -410,6 +483,63 @@ class OnShiftPage(Page):
             self.followups_table.selectRow(0)
         if had_focus and (self.focusWidget() is None or not self.focusWidget().isVisible()):
             self.focus_first()
+
+    def _show_reminders(self, state: ShiftState) -> None:
+        self.reminder.setVisible(bool(state.reminders))
+        if state.reminders:
+            _draft, call = state.reminders[-1]
+            when = time_text(call.started_at) if call is not None else ""
+            text = (
+                self.tr("You kept a quiet moment for later, after the call at {when}.").format(
+                    when=when
+                )
+                if when
+                else self.tr("You kept a quiet moment for later.")
+            )
+            if len(state.reminders) > 1:
+                text += " " + self.tr("{n} are waiting.").format(n=len(state.reminders))
+            text += " " + self.tr("Only you can see this.")
+            self.reminder_text.setText(text)
+        self.words.setVisible(bool(state.words))
+        if state.words:
+            names = self.backend.display_name
+            lines = [
+                self.tr("{name} would like a word with you (asked at {when}).").format(
+                    name=names(w.asked_by), when=time_text(w.asked_at)
+                )
+                for w in state.words
+            ]
+            self.words_text.setText("\n".join(lines))
+
+    def reflect_now(self) -> None:
+        if self.state.reminders:
+            self.reflection_resume_requested.emit(self.state.reminders[-1][0].uuid)
+
+    def let_reflection_go(self) -> None:
+        if not self.state.reminders:
+            return
+        draft = self.state.reminders[-1][0]
+        if not reflection_work.is_empty(draft.fields) and not Prompts.confirm(
+            self,
+            self.tr("Let this reflection go?"),
+            self.tr("What you wrote in it will not be kept."),
+            self.tr("Let it go"),
+            self.tr("Keep it"),
+        ):
+            return
+        self.backend.run(
+            lambda s: s.drafts.discard(draft.uuid),
+            while_alive(self, lambda _r: self.backend.changed("drafts")),
+        )
+
+    def had_a_word(self) -> None:
+        if not self.state.words:
+            return
+        request = self.state.words[0]
+        self.backend.run(
+            lambda s: s.word_requests.answer(request.uuid),
+            while_alive(self, lambda _r: self.backend.changed("word_requests")),
+        )
 
     def _call_line(self, call: Call, aliases: dict[str, str]) -> str:
         who = aliases.get(call.caller_uuid or "", "")
@@ -619,7 +749,7 @@ class OnShiftPage(Page):
         if self.stack.currentWidget() is self.composer:
             self.composer.focus_first()
             return
-        for widget in (self.reply_edit, self.start_button, self.end_button):
+        for widget in (self.reply_edit, self.had_word_button, self.start_button, self.end_button):
             if widget.isVisibleTo(self) and widget.isEnabled():
                 widget.setFocus(Qt.FocusReason.OtherFocusReason)
                 return

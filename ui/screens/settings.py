@@ -69,7 +69,8 @@ class SettingsPage(Page):
         layout.addWidget(self._build_mine_card())
         layout.addStretch(1)
 
-        self.setTabOrder(self.idle_spin, self.topics_list)
+        self.setTabOrder(self.idle_spin, self.team_debrief_combo)
+        self.setTabOrder(self.team_debrief_combo, self.topics_list)
         self.setTabOrder(self.topics_list, self.topic_edit)
         self.setTabOrder(self.topic_edit, self.add_topic_button)
         self.setTabOrder(self.add_topic_button, self.rename_topic_button)
@@ -107,6 +108,27 @@ class SettingsPage(Page):
         idle_caption = QLabel(self.tr("&Lock Warmline after this many minutes without use"))
         idle_caption.setBuddy(self.idle_spin)
         idle_caption.setWordWrap(True)
+
+        self.team_debrief_combo = QComboBox()
+        self.team_debrief_combo.setObjectName("settings-team-debrief")
+        self.team_debrief_combo.setAccessibleName(
+            self.tr("Private reflection after each call, for everyone who has not chosen")
+        )
+        for choice, label in (
+            (DebriefDefault.ALWAYS, self.tr("Always: open it straight away")),
+            (DebriefDefault.ASK, self.tr("Ask each time")),
+            (DebriefDefault.NEVER, self.tr("Never")),
+        ):
+            self.team_debrief_combo.addItem(label, choice.value)
+        self.team_debrief_combo.setCurrentIndex(
+            self.team_debrief_combo.findData(DebriefDefault.ASK.value)
+        )
+        self.team_debrief_combo.currentIndexChanged.connect(self._mark_dirty)
+        team_debrief_caption = QLabel(
+            self.tr("After each call, offer a private reflection (each person may ad&just it)")
+        )
+        team_debrief_caption.setBuddy(self.team_debrief_combo)
+        team_debrief_caption.setWordWrap(True)
 
         self.topics_list = QListWidget()
         self.topics_list.setObjectName("settings-topics")
@@ -196,6 +218,11 @@ class SettingsPage(Page):
         idle_row.addWidget(self.idle_spin)
         idle_row.addStretch(1)
         inner.addLayout(idle_row)
+        inner.addWidget(team_debrief_caption)
+        debrief_row = QHBoxLayout()
+        debrief_row.addWidget(self.team_debrief_combo)
+        debrief_row.addStretch(1)
+        inner.addLayout(debrief_row)
         inner.addSpacing(6)
         inner.addWidget(topics_caption)
         inner.addWidget(topics_hint)
@@ -250,7 +277,8 @@ class SettingsPage(Page):
         self.debrief_combo.setObjectName("settings-debrief")
         self.debrief_combo.setAccessibleName(self.tr("Private reflection after each call"))
         for choice, label in (
-            (DebriefDefault.ALWAYS, self.tr("Always")),
+            (DebriefDefault.TEAM, self.tr("As the team chose")),
+            (DebriefDefault.ALWAYS, self.tr("Always: open it straight away")),
             (DebriefDefault.ASK, self.tr("Ask me each time")),
             (DebriefDefault.NEVER, self.tr("Never")),
         ):
@@ -369,11 +397,13 @@ class SettingsPage(Page):
             return
         minutes, topics = self.idle_spin.value(), self.topics()
         leads_see_reports = self.reports_check.isChecked()
+        debrief = str(self.team_debrief_combo.currentData())
         self.team_error.setVisible(False)
         self.save_button.setEnabled(False)
 
         def work(session: Session) -> None:
             session.settings.set("idle_lock_minutes", minutes)
+            session.settings.set("debrief_default", debrief)
             session.settings.set_topics(topics)
             session.settings.set(LEADS_SETTING, leads_see_reports)
 
@@ -393,14 +423,17 @@ class SettingsPage(Page):
         self._update_team_buttons()
 
     def _load_team(self) -> None:
-        def loaded(values: tuple[object, list[str], object]) -> None:
+        def loaded(values: tuple[object, list[str], object, object]) -> None:
             if self._dirty:  # someone started editing meanwhile: keep their edits
                 return
-            minutes, topics, leads_see_reports = values
+            minutes, topics, leads_see_reports, debrief = values
             self._loading = True
             try:
                 self.idle_spin.setValue(_idle_minutes(minutes))
                 self.reports_check.setChecked(leads_see_reports is True)
+                self.team_debrief_combo.setCurrentIndex(
+                    self.team_debrief_combo.findData(DebriefDefault.parse_team(debrief).value)
+                )
                 current = self.topics_list.currentRow()
                 self.topics_list.clear()
                 self.topics_list.addItems(topics)
@@ -415,6 +448,7 @@ class SettingsPage(Page):
                 s.settings.get("idle_lock_minutes", IDLE_DEFAULT),
                 s.settings.topics(),
                 s.settings.get(LEADS_SETTING, False),
+                s.settings.get("debrief_default"),
             ),
             loaded,
         )
@@ -465,6 +499,7 @@ class SettingsPage(Page):
         self.idle_spin.setButtonSymbols(
             QSpinBox.ButtonSymbols.UpDownArrows if editable else QSpinBox.ButtonSymbols.NoButtons
         )
+        self.team_debrief_combo.setEnabled(editable)
         self.topic_tools.setVisible(editable)
         self.reports_check.setEnabled(editable)
         self.save_button.setVisible(editable)

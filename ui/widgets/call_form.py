@@ -93,6 +93,8 @@ class CallForm(QWidget):
     saved = Signal(str)
     #: An existing call was saved after editing (the shell goes back to the list).
     edit_saved = Signal(str)
+    #: A new call was saved (not an edit): the moment to offer a private reflection.
+    call_logged = Signal(str)
     #: A draft of the open note landed in the vault (its UUID).
     draft_saved = Signal(str)
     #: The timer of a new call was started (the page may offer to start a shift).
@@ -602,6 +604,8 @@ class CallForm(QWidget):
         if was_edit:
             self.bar.set_status(self.tr("Changes saved."))
             self.edit_saved.emit(call.uuid)
+        else:
+            self.call_logged.emit(call.uuid)
 
     def _save_failed(self, error: BaseException) -> None:
         self._set_saving(False)
