@@ -49,6 +49,16 @@ class OldLine:
 
 
 def write_old_line(data_dir: Path) -> OldLine:
+    """The file as Warmline 0.1 wrote it, sealed in record format 1."""
+    saved = crypto.FORMAT_VERSION
+    crypto.FORMAT_VERSION = 1
+    try:
+        return _write_old_line(data_dir)
+    finally:
+        crypto.FORMAT_VERSION = saved
+
+
+def _write_old_line(data_dir: Path) -> OldLine:
     data_dir.mkdir(mode=0o700)
     path = data_dir / "warmline.db"
     db = Database(sqlite3.connect(str(path)))

@@ -101,7 +101,7 @@ def test_f1_opens_the_list_with_each_section_by_name(
     keys = {(k, what) for _group, k, what in rows}
     sections = controller.window.workspace.pages.values()  # type: ignore[union-attr]
     for number, page in enumerate(sections, start=1):
-        assert (f"Alt+{number}", f"Go to {page.title}") in keys
+        assert (f"Alt+{number % 10}", f"Go to {page.title}") in keys  # the tenth is Alt+0
     for expected in ("Ctrl+N", "Ctrl+E", "Ctrl+S", "Ctrl+1", "Ctrl+4", "Ctrl+L", "Ctrl+Q", "F1"):
         assert expected in {k for _g, k, _w in rows}, expected
     assert ("Ctrl+F", "Go to the search field") in keys
