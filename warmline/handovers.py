@@ -188,9 +188,12 @@ class HandoverRepository(SealedTimesRepository[Handover]):
     def acknowledgements(self, handover_uuid: str) -> list[Acknowledgement]:
         return self.all_acknowledgements().get(handover_uuid, [])
 
-    def unacknowledged(self, limit: int = 5, within: timedelta | None = None) -> list[Handover]:
+    def unacknowledged(
+        self, limit: int | None = 5, within: timedelta | None = None
+    ) -> list[Handover]:
         """Handovers by others that the unlocked person has not acknowledged yet, newest
-        first; with ``within``, only those written in that span before now."""
+        first; with ``within``, only those written in that span before now; all of them
+        when ``limit`` is None."""
         me = self._ctx.account.uuid
         read = {
             uuid
@@ -206,7 +209,7 @@ class HandoverRepository(SealedTimesRepository[Handover]):
             and h.uuid not in read
             and (since is None or (h.created_at is not None and h.created_at >= since))
         ]
-        return waiting[:limit]
+        return waiting if limit is None else waiting[:limit]
 
     def delete(self, record_uuid: str) -> None:
         handover_acks = [a.uuid for a in self.acks.select() if a.handover_uuid == record_uuid]

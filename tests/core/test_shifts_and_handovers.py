@@ -275,3 +275,18 @@ def test_a_forged_follow_up_closing_is_detected(
     got = volunteer.followups.get(open_one.uuid)
     assert got.damaged
     assert volunteer.followups.open() == []  # a damaged one is not silently shown as open
+
+
+def test_every_waiting_handover_counts_and_the_oldest_shows_first(
+    session: Session, volunteer: Session
+) -> None:
+    """Seven unread handovers: all seven are waiting, and each one read leaves the rest
+    (a cap of the newest five once hid the older ones and the count stuck at five)."""
+    written = [volunteer.handovers.add(Handover(how_it_was=f"shift {i}")) for i in range(7)]
+    waiting = session.handovers.unacknowledged(limit=None)
+    assert len(waiting) == 7
+    oldest = waiting[-1]
+    assert oldest.uuid == written[0].uuid
+    session.handovers.acknowledge(oldest.uuid)
+    after = session.handovers.unacknowledged(limit=None)
+    assert len(after) == 6 and after[-1].uuid == written[1].uuid

@@ -46,7 +46,10 @@ from warmline.fiction import DEMO_COORDINATOR, DEMO_PASSPHRASE, create_demo_vaul
 WINDOW_SIZES: tuple[tuple[int, int] | None, ...] = ((1024, 700), None)
 
 #: The pages a coordinator has, by key, in navigation order.
-PAGES = ("call", "calls", "callers", "account", "settings", "reflections", "team", "reports")
+PAGES = (
+    "on-shift", "call", "calls", "callers", "account", "settings", "reflections", "handovers",
+    "team", "reports",
+)
 
 #: The other stops: screens before unlock and the dialogs.
 OTHER_STOPS = (

@@ -160,3 +160,20 @@ def test_a_handover_changed_after_it_was_read_keeps_the_earlier_text(
     assert current.how_it_was == "Quiet night; Robin rang late" and current.revision == 2
     assert current.author_uuid == accounts["Ann"] and current.created_at == written.created_at
     assert [h.how_it_was for h in history] == ["Quiet night"]
+
+
+def test_the_waiting_count_goes_down_as_each_handover_is_read(
+    ui_vault: tuple[Vault, Session],
+) -> None:
+    """Seven unread handovers: seven waiting, the oldest shown; read it and six remain."""
+    from ui.screens.on_shift import load_state
+
+    vault, session = ui_vault
+    sam = session.team.add_account("Sam", "sams own passphrase", Role.VOLUNTEER)
+    sam_session = vault.unlock(sam.uuid, "sams own passphrase")
+    written = [sam_session.handovers.add(Handover(how_it_was=f"shift {i}")) for i in range(7)]
+    state = load_state(session)
+    assert len(state.waiting) == 7 and state.waiting[-1].uuid == written[0].uuid
+    session.handovers.acknowledge(written[0].uuid)
+    state = load_state(session)
+    assert len(state.waiting) == 6 and state.waiting[-1].uuid == written[1].uuid

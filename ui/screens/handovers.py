@@ -34,6 +34,7 @@ from ui.models.handovers_model import Column, HandoverRow, HandoversModel, load_
 from ui.screens.base import Page
 from ui.theme import set_role
 from ui.widgets.call_drafts import while_alive
+from ui.widgets.fit import combo_fits, fit_columns, room_for_mnemonic
 
 
 def _to_date(value: QDate) -> date:
@@ -92,6 +93,8 @@ class HandoversPage(Page):
         self.author_combo.setObjectName("handovers-author")
         self.author_combo.setAccessibleName(self.tr("Written by"))
         author_label.setBuddy(self.author_combo)
+        room_for_mnemonic(author_label)
+        combo_fits(self.author_combo)
         self.author_combo.currentIndexChanged.connect(self._filter)
         filters = QHBoxLayout()
         filters.addWidget(self.use_dates)
@@ -118,6 +121,9 @@ class HandoversPage(Page):
         for column in Column:
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(Column.NOT_YET, QHeaderView.ResizeMode.Stretch)
+        # The stretching column keeps its title's width when the window is narrow (the
+        # list scrolls sideways instead of cutting "Not read yet by" short).
+        fit_columns(self.table, dict)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         summary_title = QLabel(self.tr("From the shift's records"))

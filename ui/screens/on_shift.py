@@ -48,6 +48,7 @@ from ui.prompts import Prompts
 from ui.screens.base import Page
 from ui.theme import set_role
 from ui.widgets.call_drafts import while_alive
+from ui.widgets.fit import combo_fits
 from ui.widgets.handover_composer import HANDOVER_DRAFT, HandoverComposer
 from warmline import ips
 from warmline.accounts import Account, Role
@@ -96,7 +97,9 @@ def load_state(session: Session) -> ShiftState:
     )
     wanted = {c.caller_uuid for c in calls if c.caller_uuid}
     aliases = {c.uuid: c.alias for c in session.callers.select() if c.uuid in wanted}
-    waiting = session.handovers.unacknowledged(limit=5, within=PINNED_FOR)
+    # All of them: the count in the navigation must go down as each is read, and the one
+    # shown is the oldest still waiting (a cap of the newest few hid the older ones).
+    waiting = session.handovers.unacknowledged(limit=None, within=PINNED_FOR)
     acks = session.handovers.all_acknowledgements() if waiting else {}
     drafts = [d for d in session.drafts.mine(HANDOVER_DRAFT) if not d.damaged]
     me = session.account.uuid
@@ -254,6 +257,7 @@ class OnShiftPage(Page):
         self.partner_combo.setObjectName("on-shift-partner")
         self.partner_combo.setAccessibleName(self.tr("Shift partner"))
         partner_label.setBuddy(self.partner_combo)
+        combo_fits(self.partner_combo)
         self.partner_combo.currentIndexChanged.connect(self._fill_leads)
         lead_label = QLabel(self.tr("Who &leads"))
         self.lead_combo = QComboBox()

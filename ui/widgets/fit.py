@@ -23,8 +23,10 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
     QBoxLayout,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLayout,
     QLineEdit,
     QPlainTextEdit,
@@ -177,10 +179,11 @@ def at_most_chars(widget: QWidget, chars: int) -> None:
     )
 
 
-def room_for_mnemonic(button: QAbstractButton) -> Callable[[], None]:
-    """Give a button or check box the width its words take as drawn (see drawn_width).
+def room_for_mnemonic(button: QAbstractButton | QLabel) -> Callable[[], None]:
+    """Give a button, check box or caption the width its words take as drawn (see
+    drawn_width): the underlined letter is drawn apart and loses its kerning.
 
-    Call the returned function again after changing the button's text.
+    Call the returned function again after changing the text.
     """
 
     def measure() -> None:
@@ -188,9 +191,25 @@ def room_for_mnemonic(button: QAbstractButton) -> Callable[[], None]:
         plain = button.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
         extra = drawn_width(fm, button.text()) - fm.horizontalAdvance(plain)
         button.setMinimumWidth(0)
-        button.setMinimumWidth(button.sizeHint().width() + max(0, extra))
+        button.setMinimumWidth(button.sizeHint().width() + max(0, extra) + 1)
 
     on_text_size_change(button, measure)
+    return measure
+
+
+def combo_fits(combo: QComboBox) -> Callable[[], None]:
+    """Keep a combo box wide enough for its longest choice at any text size, as its list
+    of choices changes (filled after unlock, say)."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+
+    def measure() -> None:
+        combo.setMinimumWidth(0)
+        combo.setMinimumWidth(combo.sizeHint().width() + 2)
+
+    model = combo.model()
+    model.rowsInserted.connect(lambda *_: measure())
+    model.modelReset.connect(measure)
+    on_text_size_change(combo, measure)
     return measure
 
 
