@@ -232,3 +232,33 @@ def test_at_200_percent_the_card_and_hint_stay_in_reach(
     qtbot.waitUntil(lambda: in_view(side, hint), timeout=2000)
     # Nothing is squeezed: the side column is wide enough for a few words a line.
     assert side.width() >= hint.fontMetrics().averageCharWidth() * 18
+
+
+@pytest.mark.parametrize("field", ["call-resources", "call-follow-up"])
+def test_ctrl_e_and_ctrl_s_work_from_a_one_line_field(
+    qtbot: QtBot, make_page: PageFactory, field: str
+) -> None:
+    """On Linux a one-line field takes Ctrl+E for "end of line"; the call's key must win."""
+    from PySide6.QtWidgets import QLineEdit
+
+    page = make_page()
+    page.setFocus()
+    press(qtbot, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    edit = child(page, QLineEdit, field)
+    edit.setFocus()
+    qtbot.keyClicks(edit, "a leaflet")
+    press(qtbot, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert not form_of(page).timer.running
+    # The offscreen platform binds nothing to Ctrl+E, so also check that the field hands
+    # the call's keys on: a ShortcutOverride for Ctrl+E is not taken by the field.
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+
+    override = QKeyEvent(
+        QEvent.Type.ShortcutOverride, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier
+    )
+    taken = [f for f in edit.children() if f.__class__.__name__ == "_CallKeysWin"]
+    form = form_of(page)
+    assert form._call_keys.eventFilter(edit, override)  # consumed, for the window's shortcut
+    assert not override.isAccepted()
+    del taken

@@ -46,9 +46,9 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QTextCursor
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QScrollArea, QVBoxLayout, QWidget
 
 from ui.backend import Backend, describe
 from ui.models.calls_model import time_text
@@ -248,6 +248,12 @@ class CallForm(QWidget):
         add("save", "Ctrl+S", self.save)
         for number, task_id in enumerate(self.sections, start=1):
             add(task_id, f"Ctrl+{number}", lambda t=task_id: self.focus_section(t))
+        # One-line fields claim some of these keys for themselves (on Linux, Ctrl+E moves
+        # to the end of the line): the call's keys must work wherever the cursor is.
+        keys = {_combined(s.key()) for s in self.shortcuts.values()}
+        self._call_keys = _CallKeysWin(keys, self)
+        for edit in self.findChildren(QLineEdit):
+            edit.installEventFilter(self._call_keys)
 
     def _connect_signals(self) -> None:
         """Buttons to actions; every edit marks the note changed for the next autosave."""
@@ -701,3 +707,26 @@ class CallForm(QWidget):
     def _past_times_changed(self) -> None:
         self.timing.refresh()
         self._mark_dirty()
+
+
+def _combined(sequence: QKeySequence) -> int:
+    """The first (only) key of a shortcut, as one int comparable with a key event's."""
+    return sequence[0].toCombined()  # type: ignore[index]
+
+
+class _CallKeysWin(QObject):
+    """Lets the call form's own shortcuts win over a field's use of the same keys."""
+
+    def __init__(self, keys: set[int], parent: QObject) -> None:
+        super().__init__(parent)
+        self._keys = keys
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.keyCombination().toCombined() in self._keys
+        ):
+            event.ignore()  # not the field's: the window's shortcut gets it
+            return True
+        return False
