@@ -352,7 +352,7 @@ class AppController(QObject):
         service = ResealService(backend, parent=self)
         service.progress.connect(self._reseal_progress)
         service.finished.connect(
-            lambda: self._status(self.tr("All older notes now use the team's new lock."))
+            lambda: self._status(self.tr("All notes are up to date with the team's lock."))
         )
         service.failed.connect(self._status)
         service.start()
@@ -360,7 +360,7 @@ class AppController(QObject):
 
     def _reseal_progress(self, done: int, left: int) -> None:
         self._status(
-            self.tr("Moving older notes over to the team's new lock: {left} to go.").format(
+            self.tr("Bringing older notes up to date with the team's lock: {left} to go.").format(
                 left=f"{left:,}"
             )
         )

@@ -260,3 +260,19 @@ def test_ctrl_e_and_ctrl_s_work_from_a_one_line_field(
     form = form_of(page)
     assert form._call_keys.eventFilter(edit, override)  # consumed, for the window's shortcut
     assert not override.isAccepted()
+
+
+def test_after_ending_a_call_saving_is_the_main_button(
+    qtbot: QtBot, make_page: PageFactory
+) -> None:
+    """A blue "Start call" beside a finished, unsaved note invited starting over."""
+    from PySide6.QtWidgets import QPushButton
+
+    page = make_page()
+    start = child(page, QPushButton, "call-start")
+    save = child(page, QPushButton, "call-save")
+    assert start.property("role") == "primary" and save.property("role") != "primary"
+    page.setFocus()
+    press(qtbot, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert save.property("role") == "primary" and start.property("role") != "primary"

@@ -53,6 +53,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QScrollArea, QVBox
 from ui.backend import Backend, describe
 from ui.models.calls_model import time_text
 from ui.prompts import Prompts
+from ui.theme import set_role
 from ui.widgets.call_bar import CallBar, OpenCallBanner
 from ui.widgets.call_draft_offers import DraftOffers
 from ui.widgets.call_drafts import (
@@ -699,6 +700,13 @@ class CallForm(QWidget):
         self.bar.save_button.setEnabled(idle and not self._viewing)
         self.bar.past_toggle.setEnabled(idle and live and not self.timer.running)
         self.bar.past_times.setEnabled(not self._viewing)
+        # The next thing to do looks like it: once a call has ended (or a saved one is being
+        # edited), saving is; before a call, starting one is. A blue "Start call" beside a
+        # finished, unsaved note invited starting over instead of saving.
+        finished = (self.timer.started and not self.timer.running) or self._editing is not None
+        save_next = finished and not self._viewing
+        set_role(self.bar.save_button, "primary" if save_next else None)
+        set_role(self.bar.start_button, None if save_next else "primary")
 
     def _past_toggled(self, checked: bool) -> None:
         self.timing.past_toggled(checked, by_person=not self._quiet)
