@@ -32,6 +32,7 @@ from ui.pages import page_types, wire_pages
 from ui.preferences import Preferences, last_appearance
 from ui.prompts import Prompts
 from ui.reseal_service import ResealService
+from ui.return_clicks import install as install_return_clicks
 from ui.screens.first_run import FirstRunScreen
 from ui.screens.unlock import UnlockScreen
 from ui.system_events import SystemEvents
@@ -106,6 +107,9 @@ class AppController(QObject):
         self.first_run.create_requested.connect(self._create_vault)
         self.runner.busy_changed.connect(self.window.set_working)
         self.runner.failed.connect(lambda exc: self._status(describe(exc)))
+        application_for_keys = QApplication.instance()
+        if isinstance(application_for_keys, QApplication):
+            self._return_clicks = install_return_clicks(application_for_keys)
         self.system_events = SystemEvents(self)
         self.system_events.should_lock.connect(self._lock_system)
         self.system_events.connect_buses()

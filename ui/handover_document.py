@@ -34,7 +34,8 @@ SECTION_TITLES: dict[str, str] = {
 assert set(SECTION_TITLES) == set(SECTIONS)
 
 PAPER_NOTE = (
-    "Paper and PDF copies are not encrypted. Keep them somewhere locked, and shred or delete "
+    "Paper and PDF copies are not locked: anyone who finds them can read them. Keep them "
+    "somewhere locked, and shred or delete "
     "them when they are no longer needed."
 )
 

@@ -22,7 +22,8 @@ from warmline.report_export import DEFAULT_THRESHOLD, HIDDEN, headline, report_t
 from warmline.reports import ReportFigures
 
 REPORT_PAPER_NOTE = (
-    "This report is not encrypted. It holds counts only, with small numbers hidden, but keep "
+    "This report is not locked: anyone who finds it can read it. It holds counts only, with "
+    "small numbers hidden, but keep "
     "it somewhere safe and share it only with the people it is meant for."
 )
 

@@ -22,7 +22,7 @@ class WrongPassphrase(WarmlineError):
     routine = True
 
     def __init__(self) -> None:
-        super().__init__("That passphrase did not match. Please check it and try again.")
+        super().__init__("That is not the passphrase for this name. Please check it and try again.")
 
 
 class UnknownAccount(WarmlineError):

@@ -27,6 +27,11 @@ _ADVICE = (
 )
 
 
+def in_our_words(advice: str) -> str:
+    """zxcvbn speaks of passwords; Warmline asks for passphrases, and says so throughout."""
+    return advice.replace("passwords", "passphrases").replace("password", "passphrase")
+
+
 def check_new_passphrase(passphrase: str, user_inputs: Iterable[str] = ()) -> None:
     """Refuse a passphrase that is too short or easy to guess, saying why and what works."""
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
@@ -39,6 +44,6 @@ def check_new_passphrase(passphrase: str, user_inputs: Iterable[str] = ()) -> No
     if int(result["score"]) >= MIN_SCORE:
         return
     feedback = result.get("feedback") or {}
-    warning = str(feedback.get("warning") or "").strip()
+    warning = in_our_words(str(feedback.get("warning") or "").strip())
     why = f" ({warning.rstrip('.')})" if warning else ""
     raise InvalidInput(f"That passphrase would be easy to guess{why}. " + _ADVICE)

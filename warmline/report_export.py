@@ -453,7 +453,8 @@ def csv_preamble(fig: ReportFigures, line_name: str, threshold: int) -> list[str
     """
     sentences = [
         f"Warmline report for {line_name}: {fig.period.text()}",
-        "Counts of calls, follow-ups and volunteer hours only. This file is not encrypted.",
+        "Counts of calls, follow-ups and volunteer hours only. This file is not locked: "
+        "anyone who finds it can read it.",
         "Left out on purpose: all notes and other written text, callers' aliases, "
         "everyone's names, exact times and dates of calls (only weeks or months, "
         "three-hour bands and weekdays), and volunteers' private reflections.",

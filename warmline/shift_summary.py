@@ -121,7 +121,7 @@ def summary_lines(summary: Mapping[str, Any]) -> list[str]:
             times = "once" if row["calls"] == 1 else f"{row['calls']} times"
             towards = row.get("moving_towards") or ""
             lines.append(
-                f"  {row['alias']} ({times})" + (f": moving towards {towards}" if towards else "")
+                f"  {row['alias']} ({times})" + (f", moving towards: {towards}" if towards else "")
             )
     else:
         lines.append("No regulars rang.")

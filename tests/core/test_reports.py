@@ -192,7 +192,7 @@ def test_the_csv_holds_no_written_text_names_or_exact_times(
     lines = text.splitlines()
     assert lines[0] == "# Warmline report for Riverside warmline: 1 Sep 2026 to 20 Oct 2026"
     about = " ".join(x[2:] for x in lines if x.startswith("# "))
-    assert "This file is not encrypted" in about
+    assert "This file is not locked" in about
     assert "Left out on purpose" in about and "aliases" in about and "names" in about
     assert "shown as <5" in about
     assert all(len(x) <= 90 for x in lines if x.startswith("#"))

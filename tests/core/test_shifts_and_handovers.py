@@ -77,7 +77,7 @@ def test_summary_figures_equal_the_calls(session: Session) -> None:
     assert (summary["crisis_offered"], summary["crisis_connected"]) == (2, 1)
     text = "\n".join(summary_lines(summary))
     assert "3 calls, 35 minutes in all." in text
-    assert "Robin (once): moving towards the Thursday walking group" in text
+    assert "Robin (once), moving towards: the Thursday walking group" in text
     assert "offered 2 times; a caller was connected 1 time" in text
 
 

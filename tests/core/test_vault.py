@@ -63,7 +63,7 @@ def test_unlock_after_reopen(vault: Vault) -> None:
 def test_wrong_passphrase(vault: Vault) -> None:
     with pytest.raises(WrongPassphrase) as info:
         vault.unlock(vault.accounts()[0].uuid, "not it at all")
-    assert "did not match" in str(info.value)
+    assert "not the passphrase" in str(info.value)
 
 
 def test_unknown_account(vault: Vault) -> None:

@@ -38,13 +38,13 @@ def test_the_pdf_holds_the_handover_and_the_note(tmp_path: Path, qtbot: QtBot) -
     ack = Acknowledgement("h1", "b", datetime(2026, 11, 4, 9, 0, tzinfo=UTC), "Got it")
     document = handover_document(a_handover(), NAMES.get, [ack], line_name="Riverside")
     plain = document.toPlainText()
-    assert "not encrypted" in plain and "A steady evening <b>not bold</b>" in plain
+    assert "not locked" in plain and "A steady evening <b>not bold</b>" in plain
     assert "Ben" in plain and "Got it" in plain and "3 calls, 36 minutes" in plain
     out = tmp_path / "handover.pdf"
     write_pdf(document, out)
     assert out.read_bytes().startswith(b"%PDF")
     text = " ".join(pdf_text(out).split())
-    assert "Paper and PDF copies are not encrypted" in text
+    assert "Paper and PDF copies are not locked" in text
     assert "A steady evening <b>not bold</b>" in text
     assert "Handover from Ann" in text and "Robin: moving towards the walking group" in text
 

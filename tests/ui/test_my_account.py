@@ -248,7 +248,7 @@ def test_recovery_code_needs_the_current_passphrase(
     assert page.findChild(QDialog, "recovery-code-dialog") is None
     assert not vault.account(session.account.uuid).has_recovery_code
     if typed is not None:
-        assert "did not match" in text_of(page, "account-recovery-error")
+        assert "not the passphrase" in text_of(page, "account-recovery-error")
 
 
 def test_remove_my_recovery_code(

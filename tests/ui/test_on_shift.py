@@ -103,7 +103,7 @@ def test_overdue_follow_ups_stand_out(qtbot: QtBot) -> None:
     assert model.index(0, 1).data(Qt.ItemDataRole.FontRole).bold()
     assert model.index(1, 1).data(Qt.ItemDataRole.FontRole) is None
     assert model.overdue_count() == 1
-    assert model.index(0, model.Column.SOURCE).data() == "A call Ann took"
+    assert model.index(0, model.Column.SOURCE).data() == "A call taken by Ann"
 
 
 def test_handovers_filter_by_date_and_author(qtbot: QtBot) -> None:

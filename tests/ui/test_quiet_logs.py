@@ -47,7 +47,7 @@ def test_a_wrong_passphrase_is_not_logged_as_an_error(
     qtbot.keyClick(screen.passphrase, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: screen.failures == 1)
     wait_idle(qtbot, controller.runner)
-    assert "did not match" in screen.message.text()  # the person is told, on screen
+    assert "not the passphrase" in screen.message.text()  # the person is told, on screen
     loud = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert loud == []
     assert all("Marmalade9" not in r.getMessage() for r in caplog.records)

@@ -150,12 +150,12 @@ def test_the_pdf_has_the_line_the_period_and_the_note_and_no_ones_words(
     assert not page.paper_copy(as_pdf=True)
     prompts.set_next_answers([True, str(tmp_path / "board")])
     assert page.paper_copy(as_pdf=True)
-    assert "not encrypted" in prompts.asked[0].text
+    assert "not locked" in prompts.asked[0].text
     text = " ".join(pdf_text(tmp_path / "board.pdf").split())
     assert "Test Line" in text
     assert page.figures is not None
     assert page.figures.period.text() in text
-    assert "This report is not encrypted" in text
+    assert "This report is not locked" in text
     assert "<5" in text
     assert planted.canary.casefold() not in text.casefold()
     for caller in planted.callers:

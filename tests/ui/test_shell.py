@@ -171,7 +171,7 @@ def test_wrong_passphrase_says_so_and_waits_longer_each_time(
     screen = controller.unlock_screen
     unlock_as(qtbot, controller, "Alex", "not my passphrase")
     qtbot.waitUntil(lambda: screen.failures == 1)
-    assert "did not match" in screen.message.text()
+    assert "not the passphrase" in screen.message.text()
     assert screen.waiting_seconds == 0 and screen.unlock_button.isEnabled()
     unlock_as(qtbot, controller, "Alex", "still not it")
     qtbot.waitUntil(lambda: screen.failures == 2)

@@ -132,7 +132,7 @@ def test_a_shift_change_from_start_to_follow_up_done(
     summary_text = composer.summary_view.toPlainText()
     assert "3 calls, 36 minutes in all." in summary_text
     assert "Phone 2 (32 min), Text message 1 (4 min)" in summary_text
-    assert "Robin (once): moving towards trying the Thursday walking group" in summary_text
+    assert "Robin (once), moving towards: trying the Thursday walking group" in summary_text
     assert "Ring the housing office back" in summary_text
     assert "offered 1 time" in summary_text
     keep_in_mind = composer.sections["callers_to_keep_in_mind"].toPlainText()

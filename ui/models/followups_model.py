@@ -74,7 +74,7 @@ class FollowUpsModel(ColumnTableModel):
         who = self._names(followup.raised_by)
         if followup.source == Source.HANDOVER.value:
             return self.tr("{who}'s handover").format(who=who)
-        return self.tr("A call {who} took").format(who=who)
+        return self.tr("A call taken by {who}").format(who=who)
 
     def _state(self, followup: FollowUp) -> str:
         if not followup.is_open:

@@ -157,7 +157,10 @@ class HandoversPage(Page):
         self.pdf_button.setObjectName("handovers-pdf")
         self.pdf_button.setAccessibleName(self.tr("Save the chosen handover as a PDF"))
         self.pdf_button.clicked.connect(lambda: self.paper_copy(as_pdf=True))
-        paper_note = QLabel(self.tr("Paper and PDF copies are not encrypted."))
+        paper_note = QLabel(
+            self.tr("Paper and PDF copies are not locked: anyone who finds them can read them.")
+        )
+        paper_note.setWordWrap(True)
         set_role(paper_note, "hint")
         buttons = QHBoxLayout()
         buttons.addWidget(self.print_button)

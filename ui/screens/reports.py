@@ -172,7 +172,11 @@ class ReportsPage(Page):
         self.print_button.setObjectName("reports-print")
         self.print_button.setAccessibleName(self.tr("Print the report"))
         self.print_button.clicked.connect(lambda: self.paper_copy(as_pdf=False))
-        paper_note = QLabel(self.tr("CSV, paper and PDF copies are not encrypted."))
+        paper_note = QLabel(
+            self.tr(
+                "CSV, paper and PDF copies are not locked: anyone who finds them can read them."
+            )
+        )
         paper_note.setWordWrap(True)
         set_role(paper_note, "hint")
         exports = FlowLayout(spacing=8)

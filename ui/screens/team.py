@@ -464,6 +464,8 @@ class TeamPage(Page):
         self.switch_button.setAccessibleName(
             self.tr("Switch on") if account.disabled else self.tr("Switch off")
         )
+        # Red only for the step that takes something away; switching on gives it back.
+        set_role(self.switch_button, None if account.disabled else "danger")
         if account.uuid == self.backend.account.uuid:
             note = self.tr(
                 "This is you. To change your own passphrase or recovery code, use My account."

@@ -36,7 +36,8 @@ class CsvPreviewDialog(QDialog):
         about = QLabel(
             self.tr(
                 "This is exactly what will be written: counts only, small ones hidden, no "
-                "notes, names or exact times. The file is not encrypted."
+                "notes, names or exact times. The file is not locked: anyone who finds it can "
+                "read it."
             )
         )
         about.setWordWrap(True)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
 from zxcvbn import zxcvbn
 
 from ui.theme import set_role
+from warmline.passphrase_policy import in_our_words
 
 #: zxcvbn sees at most this many characters (it is slow on long input; see module docs).
 MAX_CHECKED = 100
@@ -146,7 +147,10 @@ class PassphraseStrength(QWidget):
             self._verdict.setText(self.tr("Strength: type a passphrase to see how strong it is."))
             self._meter.setAccessibleDescription("")
         # zxcvbn's own English sentences; translate() lets a translation file cover them too.
-        lines = [QCoreApplication.translate("zxcvbn", line) for line in [warning, *suggestions]]
+        lines = [
+            QCoreApplication.translate("zxcvbn", in_our_words(line))
+            for line in [warning, *suggestions]
+        ]
         self._advice.setText("\n".join(line for line in lines if line))
         self._advice.setVisible(bool(self._advice.text()))
         if changed:
