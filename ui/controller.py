@@ -215,6 +215,7 @@ class AppController(QObject):
         def failed(error: BaseException) -> None:
             self.first_run.set_busy(False)
             self.first_run.show_message(describe(error))
+            self.first_run.focus_after_refusal()
 
         self._submit(work, done, failed)
 

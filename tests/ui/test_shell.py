@@ -630,3 +630,23 @@ def test_stored_idle_minutes_out_of_range_are_clamped(
     wait_idle(qtbot, controller.runner)
     qtbot.waitUntil(lambda: controller.idle.timeout_seconds is not None)
     assert controller.idle.timeout_seconds == 5 * 60  # the default, not "never"
+
+
+def test_first_run_refusing_a_guessable_passphrase_puts_the_cursor_back(
+    make_controller, qtbot: QtBot
+) -> None:
+    controller = make_controller()
+    controller.start()
+    first = controller.first_run
+    qtbot.keyClicks(first.line_name, "Riverside Warmline")
+    qtbot.keyClick(first.line_name, Qt.Key.Key_Return)
+    qtbot.keyClicks(first.person_name, "Alex")
+    qtbot.keyClicks(first.passphrase, "password1")
+    qtbot.keyClicks(first.passphrase_again, "password1")
+    qtbot.keyClick(first.passphrase_again, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "easy to guess" in first.message.text(), timeout=5000)
+    assert first.message.isVisible()
+    assert first.passphrase.hasFocus() or QApplication.focusWidget() is first.passphrase
+    assert first.passphrase.selectedText() == "password1"
+    qtbot.keyClicks(first.passphrase, "kettle orbit lantern meadow")
+    assert not first.message.isVisible()  # the complaint goes once they type again

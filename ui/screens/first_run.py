@@ -159,6 +159,8 @@ class FirstRunScreen(QWidget):
         self.strength = PassphraseStrength()
         self.strength.setObjectName("first-run-strength")
         self.passphrase.textChanged.connect(self.strength.set_passphrase)
+        for edit in (self.person_name, self.passphrase, self.passphrase_again):
+            edit.textChanged.connect(self._edited)
         self.recovery = QCheckBox(self.tr("Make me a one-time &recovery code to print"))
         self.recovery.setObjectName("first-run-recovery")
         self.recovery.setAccessibleName(self.tr("Make a recovery code"))
@@ -239,6 +241,17 @@ class FirstRunScreen(QWidget):
     def show_message(self, text: str) -> None:
         self.message.setText(text)
         self.message.setVisible(bool(text))
+
+    def focus_after_refusal(self) -> None:
+        """After the core refused the passphrase: the cursor goes back into it, selected,
+        so typing a better one replaces it (focus was lost while the form was busy)."""
+        self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.passphrase.selectAll()
+
+    def _edited(self) -> None:
+        """A complaint about what was typed goes once the person types again."""
+        if not self.busy.isVisible():
+            self.show_message("")
 
     def set_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)

@@ -28,6 +28,7 @@ from ui.widgets.dialog_parts import error_label, ok_cancel
 from ui.widgets.fit import fit_to_text
 from ui.widgets.new_passphrase import NewPassphraseFields, mismatch_message
 from warmline.accounts import Account, Role
+from warmline.errors import InvalidInput
 
 
 class AddPersonDialog(QDialog):
@@ -160,7 +161,12 @@ class AddPersonDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
         self._show_error(describe(exc))
-        self.name_edit.setFocus()
+        # Back where the fix is typed: a refused passphrase is far more likely than a name.
+        if isinstance(exc, InvalidInput) and "passphrase" in str(exc):
+            self.fields.new_edit.setFocus()
+            self.fields.new_edit.selectAll()
+        else:
+            self.name_edit.setFocus()
 
     def _show_error(self, text: str) -> None:
         self._error.setText(text)
