@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QScrollArea,
     QStackedWidget,
+    QStyle,
     QWidget,
 )
 
@@ -69,8 +70,16 @@ class Workspace(QWidget):
         self._fit_nav()
 
     def _fit_nav(self) -> None:
-        """The navigation is as wide as its longest label at the current text size."""
-        self.nav.setFixedWidth(max(170, self.nav.sizeHintForColumn(0) + 32))
+        """The navigation is as wide as its longest label at the current text size.
+
+        Room for the item's padding and margin (style.qss: 12 + 6 px a side), the focus
+        frame, and a scroll bar: at 200 % text ten sections can be taller than the window,
+        and a scroll bar appearing then used to cut the labels short ("Regular …").
+        """
+        style = self.nav.style()
+        scroll_bar = style.pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self.nav)
+        frame = 2 * self.nav.frameWidth() + 8
+        self.nav.setFixedWidth(max(170, self.nav.sizeHintForColumn(0) + 36 + frame + scroll_bar))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.FontChange:
