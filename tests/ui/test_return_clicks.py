@@ -36,3 +36,23 @@ def test_dialogs_keep_their_own_return(qtbot: QtBot, qapp: QApplication) -> None
     other.setFocus()
     with qtbot.assertNotEmitted(other.clicked), qtbot.waitSignal(ok.clicked, timeout=1000):
         qtbot.keyClick(other, Qt.Key.Key_Return)
+
+
+def test_a_plain_letter_on_a_focused_page_button_sets_off_nothing(
+    qtbot: QtBot, qapp: QApplication
+) -> None:
+    """On X11 a plain letter can act as Alt+letter while a button has focus."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+
+    keeper = install(qapp)
+    page = QWidget()
+    here = QPushButton("&Save call", page)
+    QVBoxLayout(page).addWidget(here)
+    qtbot.addWidget(page)
+    override = QEvent.Type.ShortcutOverride
+    letter = QKeyEvent(override, Qt.Key.Key_V, Qt.KeyboardModifier.NoModifier, "v")
+    assert keeper.eventFilter(here, letter) and letter.isAccepted()
+    alt = QKeyEvent(override, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier, "v")
+    alt.ignore()
+    assert not keeper.eventFilter(here, alt)  # Alt+letter is left to Qt's shortcuts
