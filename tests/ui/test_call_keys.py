@@ -24,6 +24,7 @@ from tests.ui.call_page import child, form_of, in_view, make_call_page, press, s
 from tests.ui.conftest import wait_idle
 from ui.backend import Backend
 from ui.main_window import MainWindow
+from ui.prompts import Prompts
 from ui.screens.call import CallPage
 from ui.tasks import TaskRunner
 from ui.theme import Theme, apply_theme
@@ -276,3 +277,34 @@ def test_after_ending_a_call_saving_is_the_main_button(
     press(qtbot, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     press(qtbot, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     assert save.property("role") == "primary" and start.property("role") != "primary"
+
+
+def test_a_call_started_by_mistake_can_be_thrown_away(
+    qtbot: QtBot, make_page: PageFactory, prompts: type[Prompts], backend: Backend,
+    runner: TaskRunner,
+) -> None:  # fmt: skip
+    from PySide6.QtWidgets import QPushButton
+
+    page = make_page()
+    discard = child(page, QPushButton, "call-discard")
+    assert discard.isHidden()
+    page.setFocus()
+    press(qtbot, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(QApplication.focusWidget(), "oops, wrong line")
+    form = form_of(page)
+    form.drafts.write()
+    wait_idle(qtbot, runner)
+    assert discard.isVisible()
+    prompts.set_next_answers([False])
+    qtbot.mouseClick(discard, Qt.MouseButton.LeftButton)
+    assert form.timer.running  # kept
+    prompts.set_next_answers([True])
+    qtbot.mouseClick(discard, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, runner)
+    assert not form.timer.started and form.is_blank()
+    assert discard.isHidden()
+    left: list[object] = []
+    backend.run(lambda s: s.drafts.mine("call"), left.append)
+    wait_idle(qtbot, runner)
+    assert left == [[]]  # not even a draft is kept

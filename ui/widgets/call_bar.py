@@ -57,6 +57,15 @@ class CallBar(QWidget):
         self.save_button.setToolTip(self.tr("Save this call and clear the form (Ctrl+S)"))
         self.save_button.setAccessibleName(self.tr("Save call"))
 
+        # No letter of its own (the page has none left); Tab reaches it, and it asks first.
+        self.discard_button = QPushButton(self.tr("Throw this call away…"), self)
+        self.discard_button.setObjectName("call-discard")
+        self.discard_button.setAccessibleName(self.tr("Throw this call away"))
+        self.discard_button.setToolTip(
+            self.tr("For a call started by mistake: nothing of it is kept")
+        )
+        self.discard_button.hide()
+
         self.past_toggle = QCheckBox(self.tr("Log a &past call"), self)
         self.past_toggle.setObjectName("call-past")
         self.past_toggle.setAccessibleName(self.tr("Log a past call"))
@@ -79,6 +88,7 @@ class CallBar(QWidget):
             self.start_button,
             self.end_button,
             self.save_button,
+            self.discard_button,
             self.past_toggle,
             self.past_times,
         ):

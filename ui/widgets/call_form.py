@@ -261,6 +261,7 @@ class CallForm(QWidget):
         self.bar.start_button.clicked.connect(self.start_call)
         self.bar.end_button.clicked.connect(self.end_call)
         self.bar.save_button.clicked.connect(self.save)
+        self.bar.discard_button.clicked.connect(self.throw_away)
         self.open_banner.stop_button.clicked.connect(self.stop_editing)
         self.open_banner.edit_button.clicked.connect(self.begin_editing)
         self.timing.display.connect(self.bar.show_time)
@@ -412,6 +413,28 @@ class CallForm(QWidget):
             on_done=while_alive(self, self._call_fetched),
             on_error=while_alive(self, self._open_failed),
         )
+
+    def throw_away(self) -> None:
+        """A call started by mistake (or not worth keeping): after asking, nothing of it
+        stays, not even its draft, and the form is ready for the next call."""
+        if self._saving or self._viewing or self._editing is not None:
+            return
+        if not Prompts.confirm(
+            self,
+            self.tr("Throw this call away?"),
+            self.tr(
+                "The timer stops and everything typed for this call is deleted. Nothing of "
+                "it is saved or kept as an unfinished note."
+            ),
+            self.tr("Throw it away"),
+            self.tr("Keep the call"),
+        ):
+            return
+        with self._quietly():
+            self._reset_widgets()
+        self.drafts.drop()
+        self._after_load()
+        self.bar.set_status(self.tr("The call was thrown away."))
 
     def clear(self) -> None:
         """An empty form for the next call, with a fresh draft identity."""
@@ -706,6 +729,10 @@ class CallForm(QWidget):
         finished = (self.timer.started and not self.timer.running) or self._editing is not None
         save_next = finished and not self._viewing
         set_role(self.bar.save_button, "primary" if save_next else None)
+        in_progress = self.timer.started or (self._editing is None and not self.is_blank())
+        self.bar.discard_button.setVisible(
+            idle and live and not self._viewing and bool(in_progress)
+        )
         set_role(self.bar.start_button, None if save_next else "primary")
 
     def _past_toggled(self, checked: bool) -> None:
