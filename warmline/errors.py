@@ -145,6 +145,17 @@ class StorageFull(WarmlineError):
         )
 
 
+class NotEnoughSpace(WarmlineError):
+    """Too little free disk space to start work that rewrites stored records."""
+
+    def __init__(self, needed_mb: int) -> None:
+        super().__init__(
+            f"There is not enough free space on this computer to bring older notes up to "
+            f"date (about {needed_mb} MB is needed). Nothing was changed. Free some space; "
+            "Warmline tries again the next time it is unlocked."
+        )
+
+
 class InvalidInput(WarmlineError):
     """Something typed does not fit (an empty name, a too-short passphrase)."""
 

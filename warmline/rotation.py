@@ -15,14 +15,16 @@ of the folder stays as readable as it was when it was taken: no software can cha
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlite_utils import Database
 
 from warmline import roster as rostermod
 from warmline.crypto import FORMAT_VERSION, KEY_ID_LEN, Key, SealContext, key_for, open_sealed, seal
 from warmline.db import checkpoint, writing
-from warmline.errors import Tampered
+from warmline.errors import NotEnoughSpace, Tampered
 from warmline.keyring import seal_generation_to
 from warmline.own_keys import personal_tables
 from warmline.records import Unlocked, canonical_clear
@@ -125,9 +127,28 @@ class Reseal:
             )
         return n
 
+    def space_needed(self) -> int:
+        """Bytes of free disk one batch may need: its rows rewritten in the WAL, twice over
+        for the checkpoint, plus headroom. Rows are re-sealed in place, so a pass never
+        needs room for a second copy of the file."""
+        row = next(
+            self.ctx.db.query("select coalesce(max(length(body)), 0) as n from calls"), {"n": 0}
+        )
+        return 3 * self.batch * (int(row["n"]) + 512) + 4 * 1024 * 1024
+
+    def check_space(self) -> None:
+        """Refuse to start (nothing written) when the disk is too full to finish a batch:
+        a write failing half-way loses nothing, but it should not be started blind."""
+        folder = Path(self.ctx.path).parent
+        needed = self.space_needed()
+        if shutil.disk_usage(folder).free < needed:
+            raise NotEnoughSpace(needed // (1024 * 1024) + 1)
+
     def step(self) -> ResealProgress:
         """Re-seal up to ``batch`` rows in one transaction; finish when nothing is left."""
         self.ctx.check()
+        if self._left is None:
+            self.check_space()
         keys = self.ctx.keys.ring.by_id()
         newest = self.ctx.keys.team
         budget = self.batch

@@ -103,3 +103,25 @@ def test_format_1_records_open_and_are_moved_to_format_2(
     # And now the clear columns are bound.
     vault.db.execute("update calls set duration_s = 1 where uuid = ?", [old_calls[0].uuid])
     assert {c.uuid for c in session.calls.select() if c.damaged} == {old_calls[0].uuid}
+
+
+def test_bringing_notes_up_to_date_refuses_to_start_on_a_full_disk(
+    vault: Vault, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from collections import namedtuple
+
+    from warmline import rotation
+    from warmline.errors import NotEnoughSpace
+
+    monkeypatch.setattr(crypto, "FORMAT_VERSION", 1)
+    session.calls.add_many([Call(connection=f"old {i}") for i in range(5)])
+    monkeypatch.undo()
+    before = [bytes(r["body"]) for r in vault.db.query("select body from calls order by rowid")]
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(rotation.shutil, "disk_usage", lambda _path: usage(10**9, 10**9, 1024))
+    with pytest.raises(NotEnoughSpace, match="not enough free space"):
+        session.reseal().step()
+    after = [bytes(r["body"]) for r in vault.db.query("select body from calls order by rowid")]
+    assert after == before  # nothing was changed
+    monkeypatch.undo()
+    assert session.reseal().run().finished

@@ -81,3 +81,47 @@ def test_killed_reseals_resume_and_lose_nothing(tmp_path: Path) -> None:
         assert {c.uuid: c.connection for c in session.calls.select()} == expected
     finally:
         vault.close()
+
+
+def test_moving_records_to_format_2_survives_twenty_kills(tmp_path: Path) -> None:
+    """Format-1 records re-sealed to format 2 in batches, the process SIGKILLed at random
+    points 20 times: each time the file is whole and every record is there exactly once."""
+    data_dir = tmp_path / "line"
+    vault, session = Vault.create(
+        data_dir, "Test Line", "Alex", PASSPHRASE, kdf_factory=crypto.cheap_test_params
+    )
+    account = session.account.uuid
+    saved = crypto.FORMAT_VERSION
+    crypto.FORMAT_VERSION = 1  # as the previous version wrote them
+    try:
+        written = session.calls.add_many([Call(connection=f"old note {i}") for i in range(1500)])
+    finally:
+        crypto.FORMAT_VERSION = saved
+    expected = {c.uuid: c.connection for c in written}
+    session.lock()
+    vault.close()
+
+    rng = random.Random(20261130)
+    for _ in range(20):
+        run_until_step(data_dir, account, rng.randint(1, 3), rotate=False)
+        vault = Vault.open(data_dir, kdf_factory=crypto.cheap_test_params)
+        try:
+            assert next(vault.db.query("pragma integrity_check"))["integrity_check"] == "ok"
+            rows = list(vault.db.query("select uuid from calls"))
+            assert len(rows) == len({r["uuid"] for r in rows}) == len(expected)
+            session = vault.unlock(account, PASSPHRASE)
+            calls = session.calls.select()
+            assert not any(c.damaged for c in calls)
+            assert {c.uuid: c.connection for c in calls} == expected
+            session.lock()
+        finally:
+            vault.close()
+    vault = Vault.open(data_dir, kdf_factory=crypto.cheap_test_params)
+    try:
+        session = vault.unlock(account, PASSPHRASE)
+        assert session.reseal().run().finished
+        bodies = vault.db.query("select body from calls")
+        versions = {crypto.blob_version(r["body"]) for r in bodies}
+        assert versions == {crypto.FORMAT_VERSION}
+    finally:
+        vault.close()
