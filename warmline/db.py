@@ -22,7 +22,7 @@ from sqlite_utils import Database, Migrations
 
 from warmline.errors import StorageFull, VaultCorrupt, VaultFromNewerVersion
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 #: Stored in the SQLite header (offset 68) of every Warmline file: "WLIN". A file that does
 #: not carry it, and is not an older Warmline file, is another program's and is never
 #: written to.
@@ -224,6 +224,17 @@ def m006_sealed_reflection_times_and_word_requests(db: Database) -> None:
         {"uuid": str, "revision": int, "day": str, "body": bytes}, pk="uuid"
     )
     db.table("word_requests").create_index(["day"])
+
+
+@migrations()
+def m007_drafts_keep_only_a_day(db: Database) -> None:
+    """Drafts keep their kind and time sealed; a coarse day stays in clear. Earlier private
+    history rows (who edited a draft or reflection, and when) go: nobody else could read the
+    bodies, and the times said when a person was writing."""
+    db.table("drafts").add_column("day", str)
+    db.execute(
+        "delete from revisions where table_name in ('drafts', 'debriefs')"
+    )
 
 
 def _check_file(path: Path) -> None:

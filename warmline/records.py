@@ -477,17 +477,21 @@ class Repository(Generic[R]):
             after = {**old[0], **clear, "revision": new_revision}
             ctx = self._seal_ctx(rec.uuid, new_revision, canonical_clear(after))
             body = seal_json(self._key, self._body(rec), ctx)
-            db.table("revisions").insert(
-                {
-                    "table_name": self.table,
-                    "record_uuid": rec.uuid,
-                    "revision": rec.revision,
-                    "edited_at": to_iso(utcnow()),
-                    "edited_by": self._ctx.account.uuid,
-                    "body": old[0]["body"],
-                    "clear": canonical_clear(old[0]).decode(),
-                }
-            )
+            if not self.personal:
+                # A person's private records keep no history: who edited and when, in clear
+                # beside their UUID, would say when they were writing (and so about which
+                # call); nobody else could read the older versions anyway.
+                db.table("revisions").insert(
+                    {
+                        "table_name": self.table,
+                        "record_uuid": rec.uuid,
+                        "revision": rec.revision,
+                        "edited_at": to_iso(utcnow()),
+                        "edited_by": self._ctx.account.uuid,
+                        "body": old[0]["body"],
+                        "clear": canonical_clear(old[0]).decode(),
+                    }
+                )
             sets = ", ".join(f"[{k}] = ?" for k in clear)
             sql = (
                 f"update [{self.table}] set {sets}{', ' if sets else ''}revision = ?, body = ? "

@@ -229,3 +229,24 @@ def test_nobody_to_ask_when_i_lead_myself(sam: Session) -> None:
         sam.word_requests.ask(sam.account.uuid, None)
     with pytest.raises(InvalidInput):
         sam.word_requests.ask("", None)
+
+
+def test_a_reflection_draft_says_nothing_in_clear_about_when_or_what(
+    vault: Vault, session: Session
+) -> None:
+    """A clear kind and time beside the worker's UUID once pointed at the call they were
+    reflecting on (joined with the calls' times, by plain sqlite3, no keys)."""
+    from warmline.drafts import Draft
+
+    draft = session.drafts.save(Draft(kind="reflection", fields={"feeling": "shaken"}))
+    draft = session.drafts.save(Draft(uuid=draft.uuid, kind="reflection", fields={"x": "y"}))
+    session.drafts.save(draft)
+    rows = list(vault.db.query("select * from drafts"))
+    assert len(rows) == 1
+    clear = {k: v for k, v in rows[0].items() if k != "body" and v is not None}
+    assert set(clear) <= {"uuid", "revision", "owner_uuid", "day"}
+    assert len(str(clear["day"])) == 10  # YYYY-MM-DD, no time of day
+    history = list(vault.db.query("select * from revisions where table_name = 'drafts'"))
+    assert history == []
+    back = session.drafts.mine("reflection")
+    assert [d.fields for d in back] == [{"x": "y"}] and back[0].updated_at is not None
