@@ -457,7 +457,7 @@ class AppController(QObject):
             self._show_unlock()
             if resume:
                 kept = self.tr(
-                    "What you were writing is kept safe, sealed, and opens again when you unlock."
+                    "What you were writing is kept safe, sealed, for when you unlock."
                 )
                 reason = f"{reason} {kept}" if reason else kept
             self.unlock_screen.set_lock_reason(reason)

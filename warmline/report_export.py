@@ -437,7 +437,12 @@ def headline(fig: ReportFigures, threshold: int = DEFAULT_THRESHOLD) -> list[tup
     minutes = protect([[round(fig.talk_seconds / 60)]], threshold, totals_known=False)[0][0]
     return [
         ("Calls", calls),
-        ("Minutes of talking", minutes if fig.calls >= threshold else f"<{threshold}"),
+        # With few calls the minutes say too much about them; with none there is nothing
+        # to hide, and "<5" beside "0 calls" only confused.
+        (
+            "Minutes of talking",
+            minutes if fig.calls >= threshold or fig.calls == 0 else f"<{threshold}",
+        ),
         ("Volunteer hours", _hours_text(fig.volunteer_hours)),
         ("Shifts", str(fig.shifts)),
     ]

@@ -116,6 +116,7 @@ class CallForm(QWidget):
         self._viewing = False
         self._loaded_snapshot: dict[str, Any] | None = None
         self._quiet = 0
+        self._asking = False
         self._saving = False
         self._focus_before_save: QWidget | None = None
 
@@ -417,18 +418,23 @@ class CallForm(QWidget):
     def throw_away(self) -> None:
         """A call started by mistake (or not worth keeping): after asking, nothing of it
         stays, not even its draft, and the form is ready for the next call."""
-        if self._saving or self._viewing or self._editing is not None:
+        if self._saving or self._viewing or self._editing is not None or self._asking:
             return
-        if not Prompts.confirm(
-            self,
-            self.tr("Throw this call away?"),
-            self.tr(
-                "The timer stops and everything typed for this call is deleted. Nothing of "
-                "it is saved or kept as an unfinished note."
-            ),
-            self.tr("Throw it away"),
-            self.tr("Keep the call"),
-        ):
+        self._asking = True  # a second press while the question is up asks nothing more
+        try:
+            keep = not Prompts.confirm(
+                self,
+                self.tr("Throw this call away?"),
+                self.tr(
+                    "The timer stops and everything typed for this call is deleted. Nothing "
+                    "of it is saved or kept as an unfinished note."
+                ),
+                self.tr("Throw it away"),
+                self.tr("Keep the call"),
+            )
+        finally:
+            self._asking = False
+        if keep:
             return
         with self._quietly():
             self._reset_widgets()

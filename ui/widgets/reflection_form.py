@@ -35,6 +35,7 @@ from ui.models.calls_model import time_text
 from ui.prompts import Prompts
 from ui.theme import set_role
 from ui.widgets.call_drafts import DraftKeeper, while_alive
+from ui.widgets.choice_row import ChoiceRow
 from ui.widgets.lens_edit import LensTextEdit, keep_input_private
 from warmline import ips
 from warmline.calls import Call
@@ -106,7 +107,6 @@ class ReflectionForm(QWidget):
         # Plain radio groups, so the arrow keys move along them as people expect. Nothing is
         # chosen until the person chooses: leaving them all empty is an answer too.
         self.check_group = QButtonGroup(self)
-        check_row = QHBoxLayout()
         self.check_buttons: dict[int, QRadioButton] = {}
         for value, label in frame.check_in_scale:
             button = QRadioButton(f"{value} {label}")
@@ -118,9 +118,9 @@ class ReflectionForm(QWidget):
             )
             self.check_group.addButton(button, value)
             self.check_buttons[value] = button
-            check_row.addWidget(button)
-        check_row.addStretch(1)
-        check_caption.setBuddy(self.check_buttons[frame.check_in_scale[0][0]])
+        check_row = ChoiceRow(list(self.check_buttons.values()))
+        check_row.setObjectName("reflection-check-in")
+        check_caption.setBuddy(check_row)  # goes there; choosing is the person's
         self.check_group.idToggled.connect(self._check_toggled)
         feeling_caption = QLabel(self.tr("A few &words about it (optional)"))
         self.feeling_edit = QLineEdit()
@@ -134,7 +134,6 @@ class ReflectionForm(QWidget):
         # -- what would help ---------------------------------------------------------------
         need_caption = QLabel(self.tr("What would hel&p now?"))
         self.need_group = QButtonGroup(self)
-        need_row = QHBoxLayout()
         self.need_buttons: dict[str, QRadioButton] = {}
         for number, need in enumerate(frame.needs):
             button = QRadioButton(need.label)
@@ -142,9 +141,9 @@ class ReflectionForm(QWidget):
             button.setAccessibleName(need.label)
             self.need_group.addButton(button, number)
             self.need_buttons[need.id] = button
-            need_row.addWidget(button)
-        need_row.addStretch(1)
-        need_caption.setBuddy(self.need_buttons[frame.needs[0].id])
+        need_row = ChoiceRow(list(self.need_buttons.values()))
+        need_row.setObjectName("reflection-needs")
+        need_caption.setBuddy(need_row)
         self.need_group.idToggled.connect(self._need_toggled)
         self.lead_note = QLabel()
         self.lead_note.setObjectName("reflection-lead-note")
@@ -217,11 +216,11 @@ class ReflectionForm(QWidget):
         set_role(check_card, "card")
         check_layout = QVBoxLayout(check_card)
         check_layout.addWidget(check_caption)
-        check_layout.addLayout(check_row)
+        check_layout.addWidget(check_row)
         check_layout.addWidget(feeling_caption)
         check_layout.addWidget(self.feeling_edit)
         check_layout.addWidget(need_caption)
-        check_layout.addLayout(need_row)
+        check_layout.addWidget(need_row)
         check_layout.addLayout(lead_row)
 
         layout = QVBoxLayout(self)
