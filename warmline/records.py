@@ -102,6 +102,8 @@ class Unlocked:
     keys: AccountKeys
     line_uuid: str = ""
     locked: bool = False
+    #: The oldest record format this file still accepts (from the signed roster).
+    min_format: int = 1
 
     def check(self) -> None:
         if self.locked:
@@ -188,6 +190,12 @@ class Repository(Generic[R]):
         """The key new bodies are sealed with: the personal key, or the newest team key."""
         return self._ctx.keys.personal if self.personal else self._ctx.keys.team
 
+    def _min_format(self) -> int:
+        """The oldest format accepted. The signed floor covers the team's records; a
+        person's private rows are moved by their owner at their own unlock, so they keep
+        opening in the older format until then (only their owner can read them anyway)."""
+        return 1 if self.personal else self._ctx.min_format
+
     def _opening_keys(self) -> dict[bytes, Key]:
         """Key id -> key for opening: every team-key generation held, or the personal key."""
         self._ctx.check()
@@ -249,6 +257,7 @@ class Repository(Generic[R]):
         decode_body = _BODY_DECODER.raw_decode
         plan = _clear_plan(columns)
         prefix = _PREFIX
+        min_format = self._min_format()
         out: list[R] = []
         for n, row in enumerate(rows):
             values: dict[str, Any] = {name: row[i] for name, i in plain_cols}
@@ -285,7 +294,7 @@ class Repository(Generic[R]):
             else:
                 clear = clears[n]
             try:
-                if key is None:
+                if key is None or blob[2] < min_format:  # an older body put back: refused
                     raise Tampered(label)
                 plain = open_at(
                     key, blob, table, row_uuid, "record", owner, revision, label, clear
@@ -386,7 +395,7 @@ class Repository(Generic[R]):
             blob = clear.pop("body")
             key = key_for(keys, blob)
             try:
-                if key is None:
+                if key is None or blob[2] < self._min_format():
                     raise Tampered(label)
                 plain = open_at(
                     key, blob, table, clear["uuid"], "record", owner, clear["revision"], label,

@@ -88,12 +88,17 @@ def protect(
     threshold: int = DEFAULT_THRESHOLD,
     *,
     totals_known: bool = True,
+    extra_lines: Sequence[Sequence[tuple[int, int]]] = (),
 ) -> list[list[str]]:
     """The cells as they may be shown: numbers, ``<N`` for small ones, ``hidden`` for
-    cells held back so a known row or column total cannot give a small one away."""
+    cells held back so a known row or column total cannot give a small one away.
+
+    ``extra_lines`` are other groups of cells whose sum another table shows (two 3-hour
+    bands make one 6-hour part of the day in the weekday table): one hidden cell in such a
+    group hides another too."""
     state = [["small" if small(v, threshold) else "shown" for v in row] for row in matrix]
     if totals_known:
-        _complement(matrix, state)
+        _complement(matrix, state, extra_lines)
     out = []
     for row, states in zip(matrix, state, strict=True):
         out.append(
@@ -105,8 +110,17 @@ def protect(
     return out
 
 
-def _complement(matrix: Sequence[Sequence[int]], state: list[list[str]]) -> None:
-    """Hide a second cell in any row or column that has exactly one hidden cell."""
+def _band_pairs(bands: int) -> list[list[tuple[int, int]]]:
+    """Band rows 0+1, 2+3, …: each pair is one part of the day in the weekday table."""
+    return [[(2 * p, 0), (2 * p + 1, 0)] for p in range(bands // 2)]
+
+
+def _complement(
+    matrix: Sequence[Sequence[int]],
+    state: list[list[str]],
+    extra_lines: Sequence[Sequence[tuple[int, int]]] = (),
+) -> None:
+    """Hide a second cell in any row, column or extra group with exactly one hidden cell."""
     lines: list[list[tuple[int, int]]] = [
         [(r, c) for c in range(len(row))] for r, row in enumerate(matrix)
     ]
@@ -114,6 +128,7 @@ def _complement(matrix: Sequence[Sequence[int]], state: list[list[str]]) -> None
         lines += [[(r, c) for r in range(len(matrix))] for c in range(len(matrix[0]))]
     elif len(matrix) > 1:  # a single column: its cells add up to the known total
         lines = [[(r, 0) for r in range(len(matrix))]]
+    lines += [list(line) for line in extra_lines]
     changed = True
     while changed:
         changed = False
@@ -153,8 +168,9 @@ def _table(
     *,
     totals_known: bool = True,
     chart: str = "bar",
+    extra_lines: Sequence[Sequence[tuple[int, int]]] = (),
 ) -> ReportTable:
-    shown = protect(matrix, threshold, totals_known=totals_known)
+    shown = protect(matrix, threshold, totals_known=totals_known, extra_lines=extra_lines)
     return ReportTable(
         key, title, row_header, columns, labels, _values(matrix, shown), shown, chart=chart
     )
@@ -225,6 +241,8 @@ def report_tables(fig: ReportFigures, threshold: int = DEFAULT_THRESHOLD) -> lis
         [label for _h, label in TIME_BANDS],
         [[n] for n in fig.by_band],
         threshold,
+        # Two 3-hour bands make one part of the day, whose total the weekday table shows.
+        extra_lines=_band_pairs(len(fig.by_band)),
     )
     top = _biggest(bands)
     bands.reading = (

@@ -126,6 +126,9 @@ class RosterState:
     founder_sign: bytes = b""
     members: dict[str, Member] = field(default_factory=dict)
     generation: int = 1
+    #: The oldest record format still accepted. Raised by a signed ``format`` entry once
+    #: every record was moved on, so an old body put back from a copy no longer opens.
+    min_format: int = 1
     commitments: dict[int, str] = field(default_factory=dict)
     seq: int = 0
     head: str = ""
@@ -238,10 +241,22 @@ def _apply(state: RosterState, row: dict[str, Any], gen1: Key | None) -> RosterS
                 raise RosterTampered()
             _check_signature(founder.sign, body_bytes, signature)
             new.commitments[1] = str(body["commit"])
+            new.min_format = int(body.get("format", 1))
             new.founder, new.founder_sign = by, founder.sign
             return new
         if state.seq == 0:
             raise RosterTampered()
+        if kind == "format":
+            # Any member may record that the file has moved on: it only ever narrows what
+            # opens, so it needs no coordinator.
+            member = members.get(by)
+            if member is None or member.disabled or member.sign is None:
+                raise RosterTampered()
+            _check_signature(member.sign, body_bytes, signature)
+            if int(body["version"]) <= state.min_format:
+                raise RosterTampered()
+            new.min_format = int(body["version"])
+            return new
         account = body["account"] if kind != "rotate" else ""
         if kind == "keys":
             member = members.get(account)
@@ -356,6 +371,7 @@ def found(
     signer: KeyPair,
     members: list[Member],
     first_generation: Key,
+    min_format: int = 1,
 ) -> RosterState:
     """Start the roster with its first members (the founder among them, as coordinator),
     committing to the first team-key generation."""
@@ -371,7 +387,7 @@ def found(
     ]
     return append(
         db, RosterState(line_uuid), signer, founder, "found", members=listed,
-        commit=commitment(line_uuid, 1, first_generation),
+        commit=commitment(line_uuid, 1, first_generation), format=min_format,
     )  # fmt: skip
 
 
@@ -388,3 +404,17 @@ def read_pin(raw: bytes | None) -> Pin | None:
     if raw is None:
         raise RosterTampered()
     return Pin.from_bytes(raw)
+
+
+def sign_and_pin(
+    db: Database, state: RosterState, signer: KeyPair, me: str, user: Key, gen1: Key | None,
+    kind: str, **fields: Any,
+) -> RosterState:  # fmt: skip
+    """Append an entry signed by ``me`` and move my pin to it, in the caller's transaction."""
+    from warmline.accounts import anchor_ctx
+    from warmline.crypto import seal
+
+    state = append(db, state, signer, me, kind, gen1, **fields)
+    sealed = seal(user, state.pin().to_bytes(), anchor_ctx(me))
+    db.execute("update accounts set anchor = ? where uuid = ?", [sealed, me])
+    return state

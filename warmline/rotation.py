@@ -268,7 +268,7 @@ class Reseal:
                 ctx = SealContext(
                     table, row["uuid"], "record", me, row["revision"], canonical_clear(row)
                 )
-                blob = self._one(keys, personal, row["body"], ctx)
+                blob = self._one(keys, personal, row["body"], ctx, floor=1)
                 if blob is not None:
                     db.execute(f"update [{table}] set body = ? where rowid = ?",
                                [blob, row["rowid"]])  # fmt: skip
@@ -277,11 +277,13 @@ class Reseal:
                 break
         return done
 
-    def _one(self, keys: dict[bytes, Key], newest: Key, blob: bytes, ctx: SealContext
-             ) -> bytes | None:  # fmt: skip
+    def _one(self, keys: dict[bytes, Key], newest: Key, blob: bytes, ctx: SealContext,
+             floor: int | None = None) -> bytes | None:  # fmt: skip
         key = key_for(keys, blob)
         try:
-            if key is None:
+            # Below the signed floor means put back from an old copy: never re-sealed into a
+            # current format (that would make the forgery look genuine), left as damaged.
+            if key is None or blob[2] < (self.ctx.min_format if floor is None else floor):
                 raise Tampered()
             plain = open_sealed(key, blob, ctx)
         except Tampered:
@@ -297,9 +299,36 @@ class Reseal:
         newest = self.ctx.keys.ring.newest_generation
         with writing(self.ctx.db, self.ctx.path) as db:
             db.execute("delete from team_keys where generation < ?", [newest])
-            db.execute("update accounts set team_key = x'' where team_key != x''")
+            if newest > 1:
+                # Generation 1 is replaced: the team key people carried over from before
+                # generations opens nothing current, so it goes. While generation 1 is still
+                # the newest, people who have not unlocked since the update still need it.
+                db.execute("update accounts set team_key = x'' where team_key != x''")
+            self._raise_floor(db)
         checkpoint(self.ctx.db)
         return True
+
+    def _raise_floor(self, db: Database) -> None:
+        """Every record is in the current format: say so in the signed roster, so that from
+        now on an older body put back from a copy is refused rather than believed."""
+        if self.ctx.min_format >= FORMAT_VERSION:
+            return
+        from warmline.accounts import load_row, open_anchor
+
+        keys, me = self.ctx.keys, self.ctx.account.uuid
+        row = load_row(db, me)
+        if row is None:
+            return
+        gen1 = keys.ring.generations().get(1)
+        pin = rostermod.read_pin(open_anchor(row, keys.user))
+        state = rostermod.verify_roster(db, self.ctx.line_uuid, pin, gen1)
+        if state is None:  # a file from before the roster: nothing signed to raise yet
+            return
+        if state.min_format < FORMAT_VERSION:
+            rostermod.sign_and_pin(
+                db, state, keys.signer, me, keys.user, gen1, "format", version=FORMAT_VERSION
+            )
+        self.ctx.min_format = FORMAT_VERSION
 
 
 def _count(db: Database, sql: str, params: list[object]) -> int:

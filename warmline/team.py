@@ -110,12 +110,11 @@ class TeamAdmin:
         self, db: Database, state: rostermod.RosterState, kind: str, **fields: object
     ) -> rostermod.RosterState:
         """Append a roster entry signed by me, and move my pin to it (same transaction)."""
-        state = rostermod.append(
-            db, state, self._ctx.keys.signer, self._ctx.account.uuid, kind, self._gen1(),
+        keys = self._ctx.keys
+        return rostermod.sign_and_pin(
+            db, state, keys.signer, self._ctx.account.uuid, keys.user, self._gen1(), kind,
             **fields,
         )  # fmt: skip
-        self._pin_me(db, state)
-        return state
 
     def _pin_me(self, db: Database, state: rostermod.RosterState) -> None:
         me = self._ctx.account.uuid

@@ -9,9 +9,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from warmline.accounts import Role
 from warmline.crypto import SealContext, open_json_with, seal_json
 from warmline.db import writing
-from warmline.errors import Tampered
+from warmline.errors import NotAllowed, Tampered
 from warmline.ips import default_topics
 from warmline.records import Unlocked
 
@@ -54,7 +55,7 @@ class TeamSettings:
     def get(self, key: str, default: Any = None) -> Any:
         self._ctx.check()
         rows = list(self._ctx.db.query("select body from settings where key = ?", [key]))
-        if rows:
+        if rows and rows[0]["body"][2] >= self._ctx.min_format:
             try:
                 return open_json_with(
                     self._ctx.keys.ring.by_id(), rows[0]["body"], self._seal_ctx(key), "A setting"
@@ -66,7 +67,11 @@ class TeamSettings:
         return DEFAULTS.get(key, default)
 
     def set(self, key: str, value: Any) -> None:
+        """Team settings are a coordinator's to change (the Settings page shows them only
+        to coordinators; this holds for anyone going around it too)."""
         self._ctx.check()
+        if self._ctx.account.role is not Role.COORDINATOR:
+            raise NotAllowed("Only a coordinator can change the team's settings.")
         body = seal_json(self._ctx.keys.team, value, self._seal_ctx(key))
         with writing(self._ctx.db, self._ctx.path) as db:
             db.table("settings").upsert({"key": key, "revision": 1, "body": body}, pk="key")

@@ -38,6 +38,7 @@ from warmline.accounts import (
     team_key_ctx,
 )
 from warmline.crypto import (
+    FORMAT_VERSION,
     KdfParams,
     Key,
     KeyPair,
@@ -180,6 +181,7 @@ class Vault:
                     [rostermod.Member(founder, Role.COORDINATOR, False, signer.public,
                                       made.box_public)],
                     team_key,
+                    FORMAT_VERSION,  # a new line never held an older format
                 )  # fmt: skip
         except BaseException:
             vault.close()
@@ -313,14 +315,14 @@ class Vault:
                 ring = load_keyring(self.db, line, uuid, box)
                 held.append(ring)
             keys = AccountKeys(user=user, personal=personal, box=box, signer=signer, ring=ring)
-            role, renew_now = self._check_roster(row, keys, line)
+            role, renew_now, min_format = self._check_roster(row, keys, line)
             held.append(keys.ring)
         except BaseException:
             for thing in held:
                 thing.wipe()
             raise
         account = Account.from_row({**row, "role": role.value})
-        ctx = Unlocked(self.db, str(self.path), account, keys, line)
+        ctx = Unlocked(self.db, str(self.path), account, keys, line, min_format=min_format)
         session = Session(ctx, self.kdf_factory, self.unlock)
         self._sessions = [s for s in self._sessions if not s.locked] + [session]
         return session, renew_now
@@ -364,7 +366,7 @@ class Vault:
 
     def _check_roster(
         self, row: dict[str, Any], keys: AccountKeys, line: str
-    ) -> tuple[Role, bool]:
+    ) -> tuple[Role, bool, int]:
         """The role the signed roster gives, and whether this person's keys must be made new.
 
         Checks the chain against this member's pin, keeps only the team-key generations the
@@ -381,7 +383,7 @@ class Vault:
                 # Before the roster exists, the file is all there is; only generation 1 can
                 # be real, since replacing the key needs the roster.
                 keys.ring = rostermod_only_first(keys.ring)
-                return Role(row["role"]), False
+                return Role(row["role"]), False, 1
             state = self._found_roster(uuid, keys, line)
         member = state.members.get(uuid)
         if member is None:
@@ -408,7 +410,7 @@ class Vault:
                     "update accounts set anchor = ? where uuid = ?",
                     [seal(keys.user, state.pin().to_bytes(), anchor_ctx(uuid)), uuid],
                 )
-        return member.role, not member.own_keys
+        return member.role, not member.own_keys, state.min_format
 
     def _found_roster(self, uuid: str, keys: AccountKeys, line: str) -> rostermod.RosterState:
         """A file from before the roster: the first coordinator to unlock signs the team as

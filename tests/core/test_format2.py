@@ -9,12 +9,12 @@ still open, and the background re-seal moves them to format 2, resuming where it
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from warmline import crypto
 from warmline.calls import Call
-from warmline.debriefs import Debrief
 from warmline.session import Session
 from warmline.timeutil import utcnow
 from warmline.vault import Vault
@@ -79,30 +79,50 @@ def test_an_edit_keeps_its_history_openable_after_the_clear_columns_change(
     assert [c.connection for c in session.calls.history(edited.uuid)] == ["Robin's call"]
 
 
-def test_format_1_records_open_and_are_moved_to_format_2(
-    vault: Vault, session: Session, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(crypto, "FORMAT_VERSION", 1)
-    old_calls = session.calls.add_many([Call(connection=f"old {i}") for i in range(7)])
-    session.settings.set_topics(["Sleep"])
-    session.debriefs.add(Debrief(feeling="mine, from before"))
-    monkeypatch.undo()
-    assert {crypto.blob_version(r["body"]) for r in vault.db.query("select body from calls")} == {1}
-    # Written before: still opens (without the clear binding) until re-sealed.
-    assert sorted(c.connection for c in session.calls.select()) == sorted(
-        c.connection for c in old_calls
-    )
-    progress = session.reseal(batch=3).run()
-    assert progress.finished
-    for table in ("calls", "settings", "debriefs"):
-        rows = vault.db.query(f"select body from {table}")
-        versions = {crypto.blob_version(r["body"]) for r in rows}
-        assert versions == {2}, table
-    assert session.settings.topics() == ["Sleep"]
-    assert [d.feeling for d in session.debriefs.select()] == ["mine, from before"]
-    # And now the clear columns are bound.
-    vault.db.execute("update calls set duration_s = 1 where uuid = ?", [old_calls[0].uuid])
-    assert {c.uuid for c in session.calls.select() if c.damaged} == {old_calls[0].uuid}
+def test_format_1_records_open_and_are_moved_to_format_2(tmp_path: Path) -> None:
+    """A file Warmline 0.1 wrote: its records open, the background re-seal moves every one
+    (settings and private rows included) to format 2, and then the signed roster's floor
+    refuses an old format-1 body put back from a copy."""
+    from tests.core.test_key_migration import PASSPHRASES, write_old_line
+
+    line = write_old_line(tmp_path / "old", calls=7)
+    vault = Vault.open(line.data_dir, kdf_factory=crypto.cheap_test_params)
+    try:
+        alex = vault.unlock(line.uuids["Alex"], PASSPHRASES["Alex"])
+        old_bodies = {r["uuid"]: bytes(r["body"]) for r in vault.db.query("select * from calls")}
+        assert {crypto.blob_version(b) for b in old_bodies.values()} == {1}
+        assert {c.connection for c in alex.calls.select()} == set(line.calls.values())
+        alex.settings.set_topics(["Sleep"])
+        progress = alex.reseal(batch=3).run()
+        assert progress.finished
+        for table in ("calls", "settings"):
+            rows = vault.db.query(f"select body from {table}")
+            assert {crypto.blob_version(r["body"]) for r in rows} == {2}, table
+        assert alex.settings.topics() == ["Sleep"]
+        sam = vault.unlock(line.uuids["Sam"], PASSPHRASES["Sam"])
+        sam.reseal().run()  # Sam's private rows move at Sam's unlock
+        rows = vault.db.query("select body from debriefs")
+        assert {crypto.blob_version(r["body"]) for r in rows} == {2}
+        assert [d.feeling for d in sam.debriefs.select()] == ["Sam's own"]
+        # The clear columns are bound now...
+        first = next(iter(line.calls))
+        vault.db.execute("update calls set duration_s = 1 where uuid = ?", [first])
+        assert {c.uuid for c in alex.calls.select() if c.damaged} == {first}
+        vault.db.execute("update calls set duration_s = null where uuid = ?", [first])
+        # ...and an old format-1 body put back (with forged clear columns) is refused, by
+        # a session unlocked after the floor was signed.
+        vault.db.execute(
+            "update calls set body = ?, caller_uuid = 'moved' where uuid = ?",
+            [old_bodies[first], first],
+        )
+        alex.lock()
+        again = vault.unlock(line.uuids["Alex"], PASSPHRASES["Alex"])
+        assert {c.uuid for c in again.calls.select() if c.damaged} == {first}
+        again.reseal().run()  # and the re-seal does not launder it into format 2
+        body = next(vault.db.query("select body from calls where uuid = ?", [first]))["body"]
+        assert crypto.blob_version(body) == 1
+    finally:
+        vault.close()
 
 
 def test_bringing_notes_up_to_date_refuses_to_start_on_a_full_disk(
@@ -113,9 +133,8 @@ def test_bringing_notes_up_to_date_refuses_to_start_on_a_full_disk(
     from warmline import rotation
     from warmline.errors import NotEnoughSpace
 
-    monkeypatch.setattr(crypto, "FORMAT_VERSION", 1)
     session.calls.add_many([Call(connection=f"old {i}") for i in range(5)])
-    monkeypatch.undo()
+    session.team.replace_team_key()  # the rows now need moving to the new generation
     before = [bytes(r["body"]) for r in vault.db.query("select body from calls order by rowid")]
     usage = namedtuple("usage", "total used free")
     monkeypatch.setattr(rotation.shutil, "disk_usage", lambda _path: usage(10**9, 10**9, 1024))

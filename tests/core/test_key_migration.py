@@ -48,17 +48,17 @@ class OldLine:
     debrief: str
 
 
-def write_old_line(data_dir: Path) -> OldLine:
+def write_old_line(data_dir: Path, calls: int = 20) -> OldLine:
     """The file as Warmline 0.1 wrote it, sealed in record format 1."""
     saved = crypto.FORMAT_VERSION
     crypto.FORMAT_VERSION = 1
     try:
-        return _write_old_line(data_dir)
+        return _write_old_line(data_dir, calls)
     finally:
         crypto.FORMAT_VERSION = saved
 
 
-def _write_old_line(data_dir: Path) -> OldLine:
+def _write_old_line(data_dir: Path, calls_wanted: int) -> OldLine:
     data_dir.mkdir(mode=0o700)
     path = data_dir / "warmline.db"
     db = Database(sqlite3.connect(str(path)))
@@ -98,7 +98,7 @@ def _write_old_line(data_dir: Path) -> OldLine:
         return Unlocked(db, str(path), account, keys, "")
 
     calls = CallRepository(old_ctx("Alex")).add_many(
-        [Call(connection=f"old note {i}") for i in range(20)]
+        [Call(connection=f"old note {i}") for i in range(calls_wanted)]
     )
     # A reflection as that version wrote it: call link and times in clear columns.
     debrief_uuid = str(uuidlib.uuid4())

@@ -286,3 +286,26 @@ def test_a_report_stops_when_the_session_locks(session: Session, line: Line) -> 
     session.lock()
     with pytest.raises(Locked):
         run.step(session)
+
+
+def test_a_hidden_time_band_cannot_be_worked_out_from_the_weekday_table() -> None:
+    """Two 3-hour bands make one part of the day, and the weekday table can show that part's
+    total in full: so when one band of a pair is hidden, its partner is hidden too."""
+    from warmline.report_export import _band_pairs, protect
+
+    bands = [[3], [20], [10], [12], [9], [15], [30], [25]]  # midnight–3 am is small
+    shown = protect(bands, 5, extra_lines=_band_pairs(len(bands)))
+    assert shown[0] == ["<5"]
+    assert shown[1] != ["20"]  # "3–6 am" no longer gives the night's small band away
+    without = protect(bands, 5)
+    assert without[1] == ["20"]  # (what the old rule showed: night total − 20 = 3)
+
+
+def test_only_a_coordinator_changes_team_settings(session: Session, volunteer: Session) -> None:
+    from warmline.errors import NotAllowed
+    from warmline.reports import LEADS_SETTING
+
+    with pytest.raises(NotAllowed):
+        volunteer.settings.set(LEADS_SETTING, True)
+    session.settings.set(LEADS_SETTING, True)
+    assert volunteer.settings.get(LEADS_SETTING) is True

@@ -23,10 +23,12 @@ CALLS = 600
 pytestmark = pytest.mark.slow
 
 
-def run_until_step(data_dir: Path, account: str, step: int, *, rotate: bool) -> str:
+def run_until_step(
+    data_dir: Path, account: str, step: int, *, rotate: bool, passphrase: str = PASSPHRASE
+) -> str:
     """Start the child and SIGKILL it right after batch ``step`` is reported committed."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    args = [sys.executable, str(CHILD), str(data_dir), PASSPHRASE, account]
+    args = [sys.executable, str(CHILD), str(data_dir), passphrase, account]
     proc = subprocess.Popen(
         [*args, "--rotate"] if rotate else args, stdout=subprocess.PIPE, text=True, env=env,
         cwd=ROOT,
@@ -84,32 +86,27 @@ def test_killed_reseals_resume_and_lose_nothing(tmp_path: Path) -> None:
 
 
 def test_moving_records_to_format_2_survives_twenty_kills(tmp_path: Path) -> None:
-    """Format-1 records re-sealed to format 2 in batches, the process SIGKILLed at random
-    points 20 times: each time the file is whole and every record is there exactly once."""
-    data_dir = tmp_path / "line"
-    vault, session = Vault.create(
-        data_dir, "Test Line", "Alex", PASSPHRASE, kdf_factory=crypto.cheap_test_params
-    )
-    account = session.account.uuid
-    saved = crypto.FORMAT_VERSION
-    crypto.FORMAT_VERSION = 1  # as the previous version wrote them
-    try:
-        written = session.calls.add_many([Call(connection=f"old note {i}") for i in range(1500)])
-    finally:
-        crypto.FORMAT_VERSION = saved
-    expected = {c.uuid: c.connection for c in written}
-    session.lock()
+    """A file Warmline 0.1 wrote (format 1) re-sealed to format 2 in batches, the process
+    SIGKILLed at random points 20 times: each time the file is whole and every record is
+    there exactly once."""
+    from tests.core.test_key_migration import PASSPHRASES, write_old_line
+
+    line = write_old_line(tmp_path / "old", calls=1500)
+    data_dir, account, passphrase = line.data_dir, line.uuids["Alex"], PASSPHRASES["Alex"]
+    expected = line.calls
+    vault = Vault.open(data_dir, kdf_factory=crypto.cheap_test_params)
+    vault.unlock(account, passphrase).lock()  # carries the account over, founds the roster
     vault.close()
 
     rng = random.Random(20261130)
     for _ in range(20):
-        run_until_step(data_dir, account, rng.randint(1, 3), rotate=False)
+        run_until_step(data_dir, account, rng.randint(1, 3), rotate=False, passphrase=passphrase)
         vault = Vault.open(data_dir, kdf_factory=crypto.cheap_test_params)
         try:
             assert next(vault.db.query("pragma integrity_check"))["integrity_check"] == "ok"
             rows = list(vault.db.query("select uuid from calls"))
             assert len(rows) == len({r["uuid"] for r in rows}) == len(expected)
-            session = vault.unlock(account, PASSPHRASE)
+            session = vault.unlock(account, passphrase)
             calls = session.calls.select()
             assert not any(c.damaged for c in calls)
             assert {c.uuid: c.connection for c in calls} == expected
@@ -118,7 +115,7 @@ def test_moving_records_to_format_2_survives_twenty_kills(tmp_path: Path) -> Non
             vault.close()
     vault = Vault.open(data_dir, kdf_factory=crypto.cheap_test_params)
     try:
-        session = vault.unlock(account, PASSPHRASE)
+        session = vault.unlock(account, passphrase)
         assert session.reseal().run().finished
         bodies = vault.db.query("select body from calls")
         versions = {crypto.blob_version(r["body"]) for r in bodies}
