@@ -10,8 +10,10 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtPdf import QPdfDocument
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import wait_idle
@@ -231,3 +233,24 @@ def test_the_period_choices_fill_the_dates(
     page.choose_period("custom")
     assert page.from_edit.isEnabled() and page.to_edit.isEnabled()
     wait_idle(qtbot, runner)
+
+
+def test_charts_follow_text_size_and_high_contrast(qapp: QApplication) -> None:
+    """Chart labels at the person's text size; high contrast gets the high-contrast theme."""
+    from PySide6.QtCharts import QChart
+
+    from ui.theme import Theme, apply_theme
+    from ui.widgets.report_chart import make_chart
+    from warmline.report_export import ReportTable
+
+    table = ReportTable(
+        "t", "Calls", "Row", ["Calls"], ["a", "b"], [[7], [9]], [["7"], ["9"]]
+    )
+    try:
+        apply_theme(qapp, Theme.HIGH_CONTRAST, 200)
+        chart = make_chart(table)
+        assert chart.theme() == QChart.ChartTheme.ChartThemeHighContrast
+        for axis in chart.axes():
+            assert axis.labelsFont().pointSizeF() == pytest.approx(qapp.font().pointSizeF())
+    finally:
+        apply_theme(qapp, Theme.SYSTEM, 100)

@@ -52,6 +52,11 @@ def _dark() -> bool:
     return app.palette().color(QPalette.ColorRole.Window).lightness() < 128
 
 
+def _high_contrast() -> bool:
+    app = QApplication.instance()
+    return app is not None and app.property("warmlineTheme") == "high-contrast"
+
+
 def make_chart(table: ReportTable, *, dark: bool | None = None, for_paper: bool = False) -> QChart:
     """The chart for ``table``: bars per row (one set per column), hidden cells left empty."""
     chart = QChart()
@@ -59,7 +64,9 @@ def make_chart(table: ReportTable, *, dark: bool | None = None, for_paper: bool 
     chart.legend().setVisible(len(table.columns) > 1 and table.chart == "grouped")
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
     use_dark = _dark() if dark is None else dark
-    if use_dark and not for_paper:
+    if not for_paper and _high_contrast():
+        chart.setTheme(QChart.ChartTheme.ChartThemeHighContrast)
+    elif use_dark and not for_paper:
         chart.setTheme(QChart.ChartTheme.ChartThemeDark)
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
     chart.setBackgroundRoundness(0)
@@ -70,7 +77,8 @@ def make_chart(table: ReportTable, *, dark: bool | None = None, for_paper: bool 
     top = 0.0
     for offset, column in enumerate(columns):
         bar_set = QBarSet(column)
-        bar_set.setColor(QColor(COLOURS[offset % len(COLOURS)]))
+        if for_paper or not _high_contrast():  # high contrast keeps the theme's own colours
+            bar_set.setColor(QColor(COLOURS[offset % len(COLOURS)]))
         rows = list(range(len(table.row_labels)))
         if horizontal:
             rows.reverse()  # the first row at the top
@@ -99,6 +107,12 @@ def make_chart(table: ReportTable, *, dark: bool | None = None, for_paper: bool 
             categories.setLabelsAngle(-60)
     series.attachAxis(categories)
     series.attachAxis(values)
+    if not for_paper:
+        # On screen the labels follow the person's text size, like every other word.
+        font = QApplication.font()
+        for axis in (categories, values):
+            axis.setLabelsFont(font)
+        chart.legend().setFont(font)
     return chart
 
 
