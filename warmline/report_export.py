@@ -29,7 +29,7 @@ import io
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from warmline import ips
 from warmline.reports import (
@@ -179,10 +179,23 @@ def _table(
 # --- the tables ------------------------------------------------------------------------------
 
 
-def _bucket_label(start: date, unit: str) -> str:
+def _bucket_label(start: date, unit: str, first: date | None = None, last: date | None = None
+                  ) -> str:  # fmt: skip
+    """The week's or month's name, saying so when the period covers only part of it: a
+    week of one day read as a quiet week to a funder."""
     if unit == "week":
-        return f"Week of {start.day} {start.strftime('%b')} {start.year}"
-    return f"{start.strftime('%B')} {start.year}"
+        label = f"Week of {start.day} {start.strftime('%b')} {start.year}"
+        end = start + timedelta(days=6)
+    else:
+        label = f"{start.strftime('%B')} {start.year}"
+        following = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        end = following - timedelta(days=1)
+    from_day = max(start, first) if first is not None else start
+    to_day = min(end, last) if last is not None else end
+    if (from_day, to_day) != (start, end):
+        days = (to_day - from_day).days + 1
+        label += f" (part: {days} day{'s' if days != 1 else ''})"
+    return label
 
 
 def _biggest(table: ReportTable, column: int = 0) -> tuple[str, str] | None:
@@ -209,7 +222,7 @@ def report_tables(fig: ReportFigures, threshold: int = DEFAULT_THRESHOLD) -> lis
     none = fig.calls == 0
 
     # Calls per week or month.
-    labels = [_bucket_label(d, unit) for d in fig.per_time]
+    labels = [_bucket_label(d, unit, fig.period.first, fig.period.last) for d in fig.per_time]
     per = _table(
         "per_time",
         f"Calls per {unit}",

@@ -309,3 +309,17 @@ def test_only_a_coordinator_changes_team_settings(session: Session, volunteer: S
         volunteer.settings.set(LEADS_SETTING, True)
     session.settings.set(LEADS_SETTING, True)
     assert volunteer.settings.get(LEADS_SETTING) is True
+
+
+def test_a_week_or_month_only_partly_in_the_period_says_so() -> None:
+    from warmline.report_export import _bucket_label
+
+    assert _bucket_label(date(2026, 10, 26), "week", date(2026, 11, 1), date(2026, 11, 30)) == (
+        "Week of 26 Oct 2026 (part: 1 day)"
+    )
+    assert _bucket_label(date(2026, 11, 2), "week", date(2026, 11, 1), date(2026, 11, 30)) == (
+        "Week of 2 Nov 2026"
+    )
+    assert _bucket_label(date(2026, 12, 1), "month", date(2026, 9, 15), date(2026, 12, 10)) == (
+        "December 2026 (part: 10 days)"
+    )
