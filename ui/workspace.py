@@ -52,7 +52,7 @@ class Workspace(QWidget):
                 item.setToolTip(f"{page_type.title} ({key})")
                 shortcut = QShortcut(QKeySequence(key), self)
                 shortcut.setObjectName(f"shortcut-go-{page_type.key}")
-                shortcut.activated.connect(lambda k=page_type.key: self.show_page(k))
+                shortcut.activated.connect(lambda k=page_type.key: self._jump_to(k))
             self.nav.addItem(item)
             page.nav_text_changed.connect(lambda text, item=item: self._set_nav_text(item, text))
         self.nav.currentRowChanged.connect(self._row_changed)
@@ -102,6 +102,13 @@ class Workspace(QWidget):
         row = self.stack.currentIndex()
         pages = list(self.pages.values())
         return pages[row] if 0 <= row < len(pages) else None
+
+    def _jump_to(self, key: str) -> None:
+        """Alt+n: go there *and* into the page, even from the list on the left (typing
+        after Alt+3 used to go nowhere while the focus stayed in the list)."""
+        page = self.show_page(key)
+        if page is not None:
+            page.focus_first()
 
     def show_page(self, key: str) -> Page | None:
         page = self.pages.get(key)

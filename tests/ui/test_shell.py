@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -650,3 +650,25 @@ def test_first_run_refusing_a_guessable_passphrase_puts_the_cursor_back(
     assert first.passphrase.selectedText() == "password1"
     qtbot.keyClicks(first.passphrase, "kettle orbit lantern meadow")
     assert not first.message.isVisible()  # the complaint goes once they type again
+
+
+def test_alt_number_goes_into_the_page_even_from_the_list(
+    make_controller, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Typing after Alt+3 went nowhere while the focus stayed in the section list."""
+    data_dir, _ = existing_vault(tmp_path)
+    controller = make_controller(data_dir)
+    controller.start()
+    unlock_as(qtbot, controller, "Alex", UI_PASSPHRASE)
+    qtbot.waitUntil(lambda: controller.is_unlocked)
+    wait_idle(qtbot, controller.runner)
+    workspace = controller.window.workspace
+    assert workspace is not None
+    workspace.nav.setFocus()
+    shortcut = workspace.findChild(QObject, "shortcut-go-calls")
+    assert shortcut is not None
+    shortcut.activated.emit()
+    page = workspace.current_page()
+    assert page is not None and page.key == "calls"
+    focus = QApplication.focusWidget()
+    assert focus is not workspace.nav and (focus is None or page.isAncestorOf(focus))
