@@ -22,7 +22,7 @@ from sqlite_utils import Database, Migrations
 
 from warmline.errors import StorageFull, VaultCorrupt, VaultFromNewerVersion
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 #: Stored in the SQLite header (offset 68) of every Warmline file: "WLIN". A file that does
 #: not carry it, and is not an older Warmline file, is another program's and is never
 #: written to.
@@ -235,6 +235,19 @@ def m007_drafts_keep_only_a_day(db: Database) -> None:
     db.execute(
         "delete from revisions where table_name in ('drafts', 'debriefs')"
     )
+
+
+@migrations()
+def m008_mark_demo_lines_made_before_the_mark(db: Database) -> None:
+    """Demo lines made before demo lines were marked (Warmline 0.1) get their mark, so
+    ``--demo`` opens them again instead of taking them for a real line. Recognised by what
+    the demo maker always wrote: its line name and its coordinator's name. (At worst a real
+    line so named would show the demo passphrase notice, which opens nothing of it.)"""
+    if get_meta(db, "line_name") != "Demo line (fictional)":
+        return
+    names = {r["display_name"] for r in db.query("select display_name from accounts")}
+    if "Demo Coordinator" in names:
+        set_meta(db, "demo", "1")
 
 
 def _check_file(path: Path) -> None:

@@ -198,3 +198,29 @@ def test_a_carried_over_coordinator_acts_as_one_only_once_confirmed(old_line: Ol
         kit.team.add_account("Robin", "lantern orbit meadow quietly", Role.VOLUNTEER)
     finally:
         vault.close()
+
+
+def test_a_demo_line_made_before_the_demo_mark_is_still_the_demo(tmp_path: Path) -> None:
+    """``--demo`` refuses a line without the demo mark; a 0.1 demo line gets its mark."""
+    from warmline.fiction import DEMO_COORDINATOR, DEMO_LINE_NAME
+
+    line = write_old_line(tmp_path / "old")
+    conn = sqlite3.connect(str(line.data_dir / "warmline.db"))
+    with conn:
+        conn.execute("update meta set value = ? where key = 'line_name'", [DEMO_LINE_NAME])
+        conn.execute(
+            "update accounts set display_name = ? where uuid = ?",
+            [DEMO_COORDINATOR, line.uuids["Alex"]],
+        )
+    conn.close()
+    vault = open_vault(line)
+    try:
+        assert vault.is_demo
+    finally:
+        vault.close()
+    plain = write_old_line(tmp_path / "real")
+    vault = open_vault(plain)
+    try:
+        assert not vault.is_demo  # a real line stays real
+    finally:
+        vault.close()
