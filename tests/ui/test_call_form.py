@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from tests.ui.call_page import child, form_of, label_text, make_call_page, press, section
 from tests.ui.conftest import wait_idle
 from ui.backend import Backend
 from ui.clock import FakeClock
@@ -58,53 +59,13 @@ def make_page(qtbot: QtBot, backend: Backend, runner: TaskRunner) -> Iterator[Pa
     """Build a shown, active Call page once the vault holds what the test needs."""
 
     def make(autosave_interval_ms: int = 60_000, page_backend: Backend | None = None) -> CallPage:
-        page = CallPage(page_backend or backend, autosave_interval_ms=autosave_interval_ms)
-        qtbot.addWidget(page)
-        page.resize(1100, 800)
-        page.show()
-        qtbot.waitExposed(page)
-        page.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is page, timeout=2000)
-        page.activated()
-        wait_idle(qtbot, runner)
-        return page
+        return make_call_page(
+            qtbot, page_backend or backend, runner, autosave_interval_ms=autosave_interval_ms
+        )
 
     yield make
     # Let queued work finish before the vault closes under it (fixture teardown order).
     wait_idle(qtbot, runner)
-
-
-def form_of(page: CallPage) -> CallForm:
-    form = page.findChild(CallForm, "call-form")
-    assert form is not None
-    return form
-
-
-def child(page: QWidget, kind: type, name: str) -> QWidget:
-    widget = page.findChild(kind, name)
-    assert widget is not None, name
-    return widget
-
-
-def section(page: QWidget, task_id: str) -> LensTextEdit:
-    widget = page.findChild(LensTextEdit, f"section-{task_id}")
-    assert widget is not None
-    return widget
-
-
-def label_text(page: QWidget, name: str) -> str:
-    label = page.findChild(QLabel, name)
-    assert label is not None, name
-    return label.text()
-
-
-def press(
-    qtbot: QtBot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
-) -> None:
-    """Press a key wherever focus is, the way a person would."""
-    target = QApplication.focusWidget()
-    assert target is not None
-    qtbot.keyClick(target, key, modifier)
 
 
 def picked_uuid(form: CallForm) -> str | None:

@@ -75,6 +75,23 @@ def unlock_as(qtbot: QtBot, controller: AppController, name: str, passphrase: st
     qtbot.keyClick(screen.passphrase, Qt.Key.Key_Return)
 
 
+def unlocked_with_idle_minutes(
+    make_controller, qtbot: QtBot, tmp_path: Path, minutes: object
+) -> AppController:
+    """The shell unlocked as Alex on a line whose team idle-lock setting is ``minutes``."""
+    data_dir, _ = existing_vault(tmp_path)
+    vault = Vault.open(data_dir)
+    session = vault.unlock(vault.accounts()[0].uuid, UI_PASSPHRASE)
+    session.settings.set("idle_lock_minutes", minutes)
+    vault.close()
+    controller = make_controller(data_dir)
+    controller.start()
+    unlock_as(qtbot, controller, "Alex", UI_PASSPHRASE)
+    qtbot.waitUntil(lambda: controller.is_unlocked)
+    wait_idle(qtbot, controller.runner)
+    return controller
+
+
 def test_first_run_ends_unlocked_on_the_main_window(make_controller, qtbot: QtBot) -> None:
     controller = make_controller()
     controller.start()
@@ -143,16 +160,7 @@ def test_lock_button_is_visible_and_locks(make_controller, qtbot: QtBot, tmp_pat
 def test_idle_lock_after_configured_minutes(
     make_controller, qtbot: QtBot, tmp_path: Path, fake_clock: FakeClock
 ) -> None:
-    data_dir, _ = existing_vault(tmp_path)
-    vault = Vault.open(data_dir)
-    session = vault.unlock(vault.accounts()[0].uuid, UI_PASSPHRASE)
-    session.settings.set("idle_lock_minutes", 2)
-    vault.close()
-    controller = make_controller(data_dir)
-    controller.start()
-    unlock_as(qtbot, controller, "Alex", UI_PASSPHRASE)
-    qtbot.waitUntil(lambda: controller.is_unlocked)
-    wait_idle(qtbot, controller.runner)
+    controller = unlocked_with_idle_minutes(make_controller, qtbot, tmp_path, 2)
     qtbot.waitUntil(lambda: controller.idle.timeout_seconds == 120)
     fake_clock.advance(119)
     controller.idle.check()
@@ -556,16 +564,7 @@ def test_idle_lock_warns_first_and_says_why_on_the_lock_screen(
 
     from ui.widgets.lens_edit import LensTextEdit
 
-    data_dir, _ = existing_vault(tmp_path)
-    vault = Vault.open(data_dir)
-    session = vault.unlock(vault.accounts()[0].uuid, UI_PASSPHRASE)
-    session.settings.set("idle_lock_minutes", 2)
-    vault.close()
-    controller = make_controller(data_dir)
-    controller.start()
-    unlock_as(qtbot, controller, "Alex", UI_PASSPHRASE)
-    qtbot.waitUntil(lambda: controller.is_unlocked)
-    wait_idle(qtbot, controller.runner)
+    controller = unlocked_with_idle_minutes(make_controller, qtbot, tmp_path, 2)
     qtbot.waitUntil(lambda: controller.idle.timeout_seconds == 120)
     workspace = controller.window.workspace
     assert workspace is not None
@@ -618,16 +617,7 @@ def test_idle_lock_warns_first_and_says_why_on_the_lock_screen(
 def test_stored_idle_minutes_out_of_range_are_clamped(
     make_controller, qtbot: QtBot, tmp_path: Path
 ) -> None:
-    data_dir, _ = existing_vault(tmp_path)
-    vault = Vault.open(data_dir)
-    session = vault.unlock(vault.accounts()[0].uuid, UI_PASSPHRASE)
-    session.settings.set("idle_lock_minutes", float("inf"))
-    vault.close()
-    controller = make_controller(data_dir)
-    controller.start()
-    unlock_as(qtbot, controller, "Alex", UI_PASSPHRASE)
-    qtbot.waitUntil(lambda: controller.is_unlocked)
-    wait_idle(qtbot, controller.runner)
+    controller = unlocked_with_idle_minutes(make_controller, qtbot, tmp_path, float("inf"))
     qtbot.waitUntil(lambda: controller.idle.timeout_seconds is not None)
     assert controller.idle.timeout_seconds == 5 * 60  # the default, not "never"
 
