@@ -47,7 +47,6 @@ from warmline.vault import Vault, default_kdf_factory
 PASSPHRASE = "benchmark passphrase, not a secret"
 NEW_PASSPHRASE = "another benchmark passphrase entirely"
 NOW = datetime(2026, 6, 1, 23, 30, tzinfo=UTC)
-TICK_MS = 5
 STALL_BUDGET_MS = 50
 
 
@@ -95,9 +94,9 @@ def measure_core(n: int, root: Path) -> dict[str, Any]:
 
 def measure_gui(n: int, root: Path) -> dict[str, Any]:
     """The re-seal through the app's own service, with a 5 ms ticker on the GUI thread."""
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from bench.bench_calls_list import StallMeter, wait_until
     from ui.backend import Backend
     from ui.clipboard import SafeClipboard
     from ui.clock import SystemClock
@@ -111,38 +110,24 @@ def measure_gui(n: int, root: Path) -> dict[str, Any]:
     runner = TaskRunner()
     backend = Backend(runner, session, SystemClock(), SafeClipboard(), vault.line_name)
     service = ResealService(backend, batch=500)
-    gaps: list[int] = []
-    clock = QElapsedTimer()
-    last = [0]
-
-    def tick() -> None:
-        now = clock.elapsed()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    ticker = QTimer()
-    ticker.setInterval(TICK_MS)
-    ticker.timeout.connect(tick)
-    loop = QEventLoop()
-    service.finished.connect(loop.quit)
-    clock.start()
-    ticker.start()
+    finished: list[bool] = []
+    service.finished.connect(lambda: finished.append(True))
+    meter = StallMeter()  # the same 5 ms ticker the calls-list benchmark uses
+    meter.start()
     start = time.perf_counter()
     service.start()
-    QTimer.singleShot(600_000, loop.quit)
-    loop.exec()
+    wait_until(lambda: bool(finished), [service.finished], timeout_s=600)
     took = time.perf_counter() - start
-    ticker.stop()
+    stalls = meter.stop()
     backend.close()
     runner.shutdown(wait=True)
     vault.close()
     del app
-    longest = max(gaps) if gaps else 0
     return {
         "calls": n,
         "in_app_reseal_s": round(took, 2),
-        "ticks": len(gaps),
-        "longest_gui_stall_ms": max(0, longest - TICK_MS),
+        "ticks": stalls["ticks"],
+        "longest_gui_stall_ms": stalls["longest_stall_ms"],
     }
 
 

@@ -81,17 +81,6 @@ def _clear_plan(columns: Sequence[str]) -> list[tuple[bytes, int]]:
     return [(name.encode() + b"=", i) for name, i in order]
 
 
-def _clear_of(plan: list[tuple[bytes, int]], row: Sequence[Any]) -> bytes:
-    """:func:`canonical_clear` of a raw row, with the plan worked out once per batch."""
-    parts: list[bytes] = []
-    for head, i in plan:
-        value = row[i]
-        if value is not None:
-            text = value.encode() if value.__class__ is str else _clear_text(value)
-            parts += (head, _PREFIX(len(text)), text)
-    return b"".join(parts)
-
-
 @dataclass
 class Unlocked:
     """What every repository needs from an unlocked session."""
@@ -283,7 +272,7 @@ class Repository(Generic[R]):
             values["revision"] = revision
             blob = row[i_body]
             key = only_key or key_for(keys, blob)
-            if clears is None:  # _clear_of, inlined: this loop is the cost of every list
+            if clears is None:  # canonical_clear of the raw row, with the plan made once
                 parts: list[bytes] = []
                 for head, i in plan:
                     value = row[i]

@@ -406,15 +406,20 @@ def read_pin(raw: bytes | None) -> Pin | None:
     return Pin.from_bytes(raw)
 
 
+def store_pin(db: Database, state: RosterState, me: str, user: Key) -> None:
+    """Seal the roster's first and newest entry under ``me``'s user key as their pin."""
+    from warmline.accounts import anchor_ctx
+    from warmline.crypto import seal
+
+    sealed = seal(user, state.pin().to_bytes(), anchor_ctx(me))
+    db.execute("update accounts set anchor = ? where uuid = ?", [sealed, me])
+
+
 def sign_and_pin(
     db: Database, state: RosterState, signer: KeyPair, me: str, user: Key, gen1: Key | None,
     kind: str, **fields: Any,
 ) -> RosterState:  # fmt: skip
     """Append an entry signed by ``me`` and move my pin to it, in the caller's transaction."""
-    from warmline.accounts import anchor_ctx
-    from warmline.crypto import seal
-
     state = append(db, state, signer, me, kind, gen1, **fields)
-    sealed = seal(user, state.pin().to_bytes(), anchor_ctx(me))
-    db.execute("update accounts set anchor = ? where uuid = ?", [sealed, me])
+    store_pin(db, state, me, user)
     return state

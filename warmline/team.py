@@ -30,7 +30,6 @@ from warmline import roster as rostermod
 from warmline.accounts import (
     Account,
     Role,
-    anchor_ctx,
     clean_display_name,
     enrol,
     kek_for,
@@ -39,7 +38,7 @@ from warmline.accounts import (
     open_anchor,
     open_user_key,
 )
-from warmline.crypto import KdfParams, Key, derive_kek, seal
+from warmline.crypto import KdfParams, Key, derive_kek
 from warmline.db import checkpoint, get_meta, writing
 from warmline.errors import InvalidInput, NotAllowed, Tampered, UnknownAccount
 from warmline.keyring import seal_generation_to
@@ -117,9 +116,7 @@ class TeamAdmin:
         )  # fmt: skip
 
     def _pin_me(self, db: Database, state: rostermod.RosterState) -> None:
-        me = self._ctx.account.uuid
-        sealed = seal(self._ctx.keys.user, state.pin().to_bytes(), anchor_ctx(me))
-        db.execute("update accounts set anchor = ? where uuid = ?", [sealed, me])
+        rostermod.store_pin(db, state, self._ctx.account.uuid, self._ctx.keys.user)
 
     def _other(self, account_uuid: str) -> Account:
         row = load_row(self._ctx.db, account_uuid)

@@ -406,10 +406,7 @@ class Vault:
         keys.ring = keep_committed(keys.ring, line, state.commitments, state.generation)
         if pin is None or state.seq > pin.seq:
             with dbmod.writing(self.db, str(self.path)) as db:
-                db.execute(
-                    "update accounts set anchor = ? where uuid = ?",
-                    [seal(keys.user, state.pin().to_bytes(), anchor_ctx(uuid)), uuid],
-                )
+                rostermod.store_pin(db, state, uuid, keys.user)
         return member.role, not member.own_keys, state.min_format
 
     def _found_roster(self, uuid: str, keys: AccountKeys, line: str) -> rostermod.RosterState:

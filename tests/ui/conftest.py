@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -13,6 +14,9 @@ from ui.backend import Backend
 from ui.clipboard import SafeClipboard
 from ui.clock import FakeClock
 from ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from ui.controller import AppController
 from warmline import crypto
 from warmline.accounts import Role
 from warmline.session import Session
@@ -81,3 +85,24 @@ def volunteer_backend(
 def wait_idle(qtbot: QtBot, runner: TaskRunner, timeout: int = 5000) -> None:
     """Wait until every submitted task has been delivered on the GUI thread."""
     qtbot.waitUntil(lambda: not runner.busy, timeout=timeout)
+
+
+@pytest.fixture
+def controller(qtbot: QtBot, tmp_path: Path, fake_clock: FakeClock) -> Iterator[AppController]:
+    """The whole shell on a new line (Alex, a coordinator), opened and waiting at unlock.
+
+    Modules with a ``controller`` fixture of their own keep theirs (pytest prefers it)."""
+    from ui.controller import AppController
+
+    data_dir = tmp_path / "line"
+    vault, _session = Vault.create(
+        data_dir, "Line", "Alex", UI_PASSPHRASE, kdf_factory=crypto.cheap_test_params
+    )
+    vault.close()
+    made = AppController(data_dir, clock=fake_clock, kdf_factory=crypto.cheap_test_params)
+    qtbot.addWidget(made.window)
+    made.window.show()
+    made.start()
+    qtbot.waitUntil(lambda: made.vault is not None)
+    yield made
+    made.shutdown()

@@ -4,37 +4,16 @@ and no log line ever holds what was typed. Real failures are still reported."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from tests.ui.conftest import UI_PASSPHRASE, wait_idle
-from ui.clock import FakeClock
+from tests.ui.conftest import wait_idle
 from ui.controller import AppController
 from ui.tasks import TaskRunner
-from warmline import crypto
-from warmline.vault import Vault
 
 WRONG = "Marmalade9Wrong passphrase"
-
-
-@pytest.fixture
-def controller(qtbot: QtBot, tmp_path: Path, fake_clock: FakeClock) -> Iterator[AppController]:
-    data_dir = tmp_path / "line"
-    vault, _session = Vault.create(
-        data_dir, "Line", "Alex", UI_PASSPHRASE, kdf_factory=crypto.cheap_test_params
-    )
-    vault.close()
-    made = AppController(data_dir, clock=fake_clock, kdf_factory=crypto.cheap_test_params)
-    qtbot.addWidget(made.window)
-    made.window.show()
-    made.start()
-    qtbot.waitUntil(lambda: made.vault is not None)
-    yield made
-    made.shutdown()
 
 
 def test_a_wrong_passphrase_is_not_logged_as_an_error(

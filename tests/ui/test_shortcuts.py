@@ -3,38 +3,15 @@ the window really has (and nothing it does not), locked or unlocked."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QTreeWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import UI_PASSPHRASE, wait_idle
-from ui.clock import FakeClock
 from ui.controller import AppController
 from ui.shortcuts import catalogue, keys_of, live_shortcuts, matches
 from ui.widgets.shortcuts_dialog import ShortcutsDialog
-from warmline import crypto
-from warmline.vault import Vault
-
-
-@pytest.fixture
-def controller(qtbot: QtBot, tmp_path: Path, fake_clock: FakeClock) -> Iterator[AppController]:
-    data_dir = tmp_path / "line"
-    vault, _session = Vault.create(
-        data_dir, "Line", "Alex", UI_PASSPHRASE, kdf_factory=crypto.cheap_test_params
-    )
-    vault.close()
-    made = AppController(data_dir, clock=fake_clock, kdf_factory=crypto.cheap_test_params)
-    qtbot.addWidget(made.window)
-    made.window.show()
-    made.start()
-    qtbot.waitUntil(lambda: made.vault is not None)
-    yield made
-    made.shutdown()
 
 
 def unlock(qtbot: QtBot, controller: AppController) -> None:
