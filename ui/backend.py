@@ -22,6 +22,7 @@ from ui.clock import Clock
 from ui.tasks import TaskHandle, TaskRunner
 from warmline.accounts import Account, Role
 from warmline.errors import WarmlineError
+from warmline.search import SearchIndex
 from warmline.session import Session
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,9 @@ class Backend(QObject):
         self.clock = clock
         self.clipboard = clipboard
         self.line_name = line_name
+        #: The session's unlocked view (warmline/search.py); the search service drives its
+        #: build and only ever touches it through ``run``.
+        self.view: SearchIndex = session.view
         # Clear facts, safe to read on the GUI thread.
         self.account: Account = session.account
         self.accounts: dict[str, Account] = {}

@@ -1,9 +1,9 @@
 """The search index's Qt face: builds it in the background after unlock and answers searches.
 
 One ``SearchService`` exists per unlock (the controller makes it, ``start()``s it and
-``clear()``s it on lock). It owns a :class:`~warmline.search.SearchIndex` and only ever
-touches it through ``backend.run``, so the index lives on the one worker thread like the
-session does.
+``clear()``s it on lock). It drives the session's unlocked view (a
+:class:`~warmline.search.SearchIndex`, ``session.view``) and only ever touches it through
+``backend.run``, so the index lives on the one worker thread like the session does.
 
 Why one build step per task: each step opens about a thousand calls (tens of milliseconds),
 then hands the worker back. A page load or a save the person asks for mid-build waits behind
@@ -11,8 +11,9 @@ at most one step instead of the whole build, and the GUI thread only sees a smal
 step, so it never stalls. ``progress(done, total)`` after each step drives the "Getting search
 ready… 43%" bar; ``ready()`` fires once.
 
-The index follows saves: on ``records_changed("calls")`` it catches up with what changed
-(``SearchIndex.refresh``) and emits ``changed()`` so open lists can search again; on
+The index follows saves: the session's call repository puts each save into the view as it is
+made; on ``records_changed("calls")`` the service also catches up with another program's
+commits (``SearchIndex.refresh``) and emits ``changed()`` so open lists can search again; on
 ``records_changed("callers")`` it reloads the aliases it filters by.
 """
 
@@ -44,7 +45,7 @@ class SearchService(QObject):
     ) -> None:
         super().__init__(parent)
         self._backend: Backend | None = backend
-        self._index: SearchIndex | None = SearchIndex()
+        self._index: SearchIndex | None = backend.view
         self._batch = batch
         self._started = False
         self._ready = False
@@ -161,7 +162,10 @@ class SearchService(QObject):
         if index is None or backend is None or not self._started:
             return
         if kind == "calls":
-            backend.run(index.refresh, self._refreshed)
+            # The save itself reached the view as it was made (CallRepository keeps it
+            # current); refresh only catches another program's commits. Either way open
+            # lists search again.
+            backend.run(index.refresh, lambda _count: self._refreshed(1))
         elif kind == "callers":
 
             def aliases(session: Session) -> None:

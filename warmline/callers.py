@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from warmline.records import Record, Repository
+from warmline.records import Record
+from warmline.sealed_meta import SealedTimesRepository
 from warmline.timeutil import utcnow
 
 
@@ -20,6 +21,7 @@ class Caller(Record):
     usual_minutes: int | None = None
     agreement_notes: str = ""
     notes: str = ""
+    # sealed too (record format 3): when a regular first called says something about them
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -37,13 +39,18 @@ class Caller(Record):
         return text
 
 
-class CallerRepository(Repository[Caller]):
+class CallerRepository(SealedTimesRepository[Caller]):
     table = "callers"
     record_type = Caller
-    clear_fields = ("created_at", "updated_at")
-    sealed_fields = ("alias", "calls_per_day", "usual_minutes", "agreement_notes", "notes")
+    clear_fields = ()
+    sealed_fields = (
+        "alias", "calls_per_day", "usual_minutes", "agreement_notes", "notes",
+        "created_at", "updated_at",
+    )  # fmt: skip
+    sealed_times = ("created_at", "updated_at")
+    stamps_updated_at = True
     label = "A regular caller's record"
-    default_order = "created_at"
+    default_order = "rowid"
 
     def _prepare_new(self, rec: Caller) -> Caller:
         if rec.created_at is None:

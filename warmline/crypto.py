@@ -47,9 +47,11 @@ from warmline.errors import NewerFormat, Tampered, WeakKdfParameters
 MAGIC = b"WL"
 #: What new blobs are written as. Format 2 adds the row's clear columns (a canonical
 #: encoding, see warmline/records.py) to the associated data, so moving, re-dating or
-#: re-attributing a record makes it fail to open. Format 1 blobs still open (without that
-#: binding) until the background re-seal has moved them to format 2.
-FORMAT_VERSION = 2
+#: re-attributing a record makes it fail to open. Format 3 binds the same way, but its
+#: rows keep their exact times, people and links inside the body, not in clear columns
+#: (warmline/moved_columns.py). Older blobs still open until the background re-seal has
+#: moved them to the newest format and the signed floor is raised.
+FORMAT_VERSION = 3
 OLDEST_FORMAT = 1
 KEY_ID_LEN = 16
 NONCE_LEN = 12
@@ -636,6 +638,6 @@ def key_id_of(blob: bytes) -> bytes | None:
     if len(blob) < HEADER_LEN:
         return None
     magic, version, key_id, _ = _HEADER.unpack_from(blob)
-    if magic != MAGIC or version != FORMAT_VERSION:
+    if magic != MAGIC or not OLDEST_FORMAT <= version <= FORMAT_VERSION:
         return None
     return bytes(key_id)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import os
+import secrets
 import sqlite3
 import struct
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ from sqlite_utils import Database, Migrations
 
 from warmline.errors import StorageFull, VaultCorrupt, VaultFromNewerVersion
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 #: Stored in the SQLite header (offset 68) of every Warmline file: "WLIN". A file that does
 #: not carry it, and is not an older Warmline file, is another program's and is never
 #: written to.
@@ -194,9 +195,7 @@ def m004_shift_handover_acks_and_followups(db: Database) -> None:
     db.table("handovers").add_column("day", str)
     db.execute("create index if not exists idx_handovers_day on handovers (day)")
     for table in ("handover_acks", "followups"):
-        db.table(table).create(
-            {"uuid": str, "revision": int, "day": str, "body": bytes}, pk="uuid"
-        )
+        db.table(table).create({"uuid": str, "revision": int, "day": str, "body": bytes}, pk="uuid")
         db.table(table).create_index(["day"])
 
 
@@ -232,9 +231,7 @@ def m007_drafts_keep_only_a_day(db: Database) -> None:
     history rows (who edited a draft or reflection, and when) go: nobody else could read the
     bodies, and the times said when a person was writing."""
     db.table("drafts").add_column("day", str)
-    db.execute(
-        "delete from revisions where table_name in ('drafts', 'debriefs')"
-    )
+    db.execute("delete from revisions where table_name in ('drafts', 'debriefs')")
 
 
 @migrations()
@@ -248,6 +245,49 @@ def m008_mark_demo_lines_made_before_the_mark(db: Database) -> None:
     names = {r["display_name"] for r in db.query("select display_name from accounts")}
     if "Demo Coordinator" in names:
         set_meta(db, "demo", "1")
+
+
+#: Tables of sealed records (a UUID, a revision, a body) that get revision ids in m009.
+_RECORD_TABLES = (
+    "calls", "callers", "shifts", "handovers", "handover_acks", "followups", "debriefs",
+    "drafts", "word_requests",
+)  # fmt: skip
+
+
+@migrations()
+def m009_days_revision_ids_sealed_edits(db: Database) -> None:
+    """Record format 3 (see warmline/moved_columns.py). Calls and shifts get the coarse day
+    they started in clear, taken here from the exact time still in clear; the background
+    re-seal at the next unlock moves the exact time (and the other facts) into the body and
+    empties those columns. Every record gets a revision id and its parent's (docs/sync.md);
+    an earlier version gets a sealed ``edit`` (who replaced it, when) instead of clear
+    columns. This data folder gets its random device id.
+    """
+    for table in ("calls", "shifts"):
+        db.table(table).add_column("day", str)
+        db.execute(f"update [{table}] set day = substr(started_at, 1, 10) where day is null")
+    db.execute("create index if not exists idx_calls_day_uuid on calls (day, uuid)")
+    db.execute("create index if not exists idx_shifts_day on shifts (day)")
+    for name in (
+        "idx_calls_started_at",
+        "idx_calls_caller_uuid_started_at",
+        "idx_calls_shift_uuid",
+        "idx_calls_updated_at",
+        "idx_shifts_started_at",
+    ):
+        db.execute(f"drop index if exists [{name}]")  # fmt: skip
+    for table in _RECORD_TABLES:
+        db.table(table).add_column("rev_id", str)
+        db.table(table).add_column("rev_parent", str)
+    revisions = db.table("revisions")
+    revisions.add_column("edit", bytes)
+    revisions.add_column("rev_id", str)
+    revisions.add_column("rev_parent", str)
+    # 1 for a version kept beside the current one because both grew from the same parent
+    # (only sync makes those): the record "needs a look" until someone saves over both.
+    revisions.add_column("head", int, not_null_default=0)
+    if get_meta(db, "device_id") is None:
+        set_meta(db, "device_id", secrets.token_hex(8))
 
 
 def _check_file(path: Path) -> None:

@@ -13,7 +13,6 @@ Drafts are few, so lists open them all and sort and filter in memory.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -21,7 +20,7 @@ from typing import Any
 from warmline.errors import NotFound
 from warmline.records import Record
 from warmline.sealed_meta import SealedTimesRepository, coarse_day
-from warmline.timeutil import from_iso, utcnow
+from warmline.timeutil import utcnow
 
 
 @dataclass
@@ -53,25 +52,6 @@ class DraftRepository(SealedTimesRepository[Draft]):
         rec.updated_at = utcnow()
         rec.day = coarse_day(rec.updated_at)
         return super().update(rec)
-
-    def _records(
-        self,
-        columns: Sequence[str],
-        rows: Iterable[Sequence[Any]],
-        clears: Sequence[bytes] | None = None,
-    ) -> list[Draft]:
-        """Drafts written before their kind and time were sealed keep them in clear columns
-        (and those columns are bound to the row); read them from there."""
-        rows = [list(r) for r in rows]
-        records = super()._records(columns, rows, clears)
-        if "kind" not in columns:
-            return records
-        i_kind, i_time = columns.index("kind"), columns.index("updated_at")
-        for rec, row in zip(records, rows, strict=True):
-            if row[i_kind]:
-                rec.kind = row[i_kind]
-                rec.updated_at = from_iso(row[i_time]) if row[i_time] else rec.updated_at
-        return records
 
     def select(self, *args: Any, **kwargs: Any) -> list[Draft]:
         """Newest first, by the sealed time (the clear columns no longer say)."""

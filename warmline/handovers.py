@@ -15,7 +15,6 @@ no longer read: an acknowledgement that anyone could forge with a text editor is
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,7 +22,7 @@ from typing import Any
 from warmline.errors import NotFound
 from warmline.records import Record, Unlocked
 from warmline.sealed_meta import SealedTimesRepository, coarse_day
-from warmline.timeutil import from_iso, utcnow
+from warmline.timeutil import utcnow
 
 #: The sections a person writes, in the order the composer and a print show them.
 SECTIONS: tuple[str, ...] = (
@@ -111,30 +110,6 @@ class HandoverRepository(SealedTimesRepository[Handover]):
         history (``history()``), so a reader can see what changed since they read it."""
         rec.updated_at = utcnow()
         return super().update(rec)
-
-    def _records(
-        self,
-        columns: Sequence[str],
-        rows: Iterable[Sequence[Any]],
-        clears: Sequence[bytes] | None = None,
-    ) -> list[Handover]:
-        """Rows written before the author and times were sealed still show who wrote them.
-
-        Such rows were only ever made by the demo builder; their clear columns are read
-        once the body turns out not to hold the author. Every row written now has it.
-        """
-        rows = [list(r) for r in rows]
-        records = super()._records(columns, rows, clears)
-        if "author_uuid" not in columns:
-            return records
-        i_author, i_created = columns.index("author_uuid"), columns.index("created_at")
-        for rec, row in zip(records, rows, strict=True):
-            if not rec.damaged and not rec.author_uuid and row[i_author]:
-                rec.author_uuid = row[i_author]
-                rec.created_at = rec.created_at or from_iso(row[i_created])
-        return records
-
-    # --- reading ---------------------------------------------------------------------------
 
     def recent(self, limit: int = 20) -> list[Handover]:
         return self.select(limit=limit)

@@ -40,6 +40,7 @@ from warmline.crypto import (
     Key,
     KeyPair,
     SealContext,
+    blob_version,
     derive_kek,
     new_recovery_code,
     open_sealed,
@@ -49,7 +50,7 @@ from warmline.crypto import (
 from warmline.db import checkpoint, writing
 from warmline.errors import Tampered
 from warmline.keyring import seal_generation_to
-from warmline.records import Unlocked, canonical_clear
+from warmline.records import Unlocked, bound_clear, clear_from_text
 
 
 class Recovery(enum.Enum):
@@ -79,9 +80,8 @@ def _reseal_personal(db: Database, owner: str, old: Key, new: Key) -> int:
     for table in personal_tables(db):
         rows = list(db.query(f"select * from [{table}] where owner_uuid = ?", [owner]))
         for row in rows:
-            ctx = SealContext(
-                table, row["uuid"], "record", owner, row["revision"], canonical_clear(row)
-            )
+            bound = bound_clear(table, row, blob_version(row["body"] or b""))
+            ctx = SealContext(table, row["uuid"], "record", owner, row["revision"], bound)
             blob = _reseal_one(old, new, row["body"], ctx)
             if blob is not None:
                 db.execute(f"update [{table}] set body = ? where uuid = ?", [blob, row["uuid"]])
@@ -92,7 +92,7 @@ def _reseal_personal(db: Database, owner: str, old: Key, new: Key) -> int:
             [table, owner],
         )
         for rev in list(history):
-            bound = (rev["clear"] or "").encode()
+            bound = clear_from_text(rev["clear"])
             ctx = SealContext(table, rev["record_uuid"], "record", owner, rev["revision"], bound)
             blob = _reseal_one(old, new, rev["body"], ctx)
             if blob is not None:

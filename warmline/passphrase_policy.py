@@ -36,8 +36,7 @@ def check_new_passphrase(passphrase: str, user_inputs: Iterable[str] = ()) -> No
     """Refuse a passphrase that is too short or easy to guess, saying why and what works."""
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
         raise InvalidInput(
-            f"Please choose a passphrase of at least {MIN_PASSPHRASE_LENGTH} characters. "
-            + _ADVICE
+            f"Please choose a passphrase of at least {MIN_PASSPHRASE_LENGTH} characters. " + _ADVICE
         )
     words = [w for text in user_inputs if text for w in [text, *text.split()] if len(w) > 1]
     result = zxcvbn(passphrase[:MAX_CHECKED], user_inputs=words, max_length=MAX_CHECKED)

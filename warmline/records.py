@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import struct
 import typing
 import uuid as uuidlib
@@ -28,9 +29,20 @@ from typing import Any, ClassVar, Generic, TypeVar
 from sqlite_utils import Database
 
 from warmline.accounts import Account, AccountKeys
-from warmline.crypto import Key, SealContext, key_for, open_at, seal_json
+from warmline.crypto import (
+    Key,
+    SealContext,
+    blob_version,
+    key_for,
+    open_at,
+    open_json_with,
+    open_sealed,
+    seal,
+    seal_json,
+)
 from warmline.db import writing
 from warmline.errors import Conflict, Locked, NotFound, Tampered
+from warmline.moved_columns import move_into_body, moved, parse_clear, unbound_before_format3
 from warmline.timeutil import from_iso, to_iso, utcnow
 
 log = logging.getLogger(__name__)
@@ -75,10 +87,39 @@ def canonical_clear(row: Mapping[str, Any]) -> bytes:
     return b"".join(parts)
 
 
-def _clear_plan(columns: Sequence[str]) -> list[tuple[bytes, int]]:
+def bound_clear(table: str, row: Mapping[str, Any], version: int) -> bytes:
+    """What a blob of ``version`` in ``table`` was bound to: the row's canonical clear
+    columns, less any column format 3 added (an older blob never saw it)."""
+    if version < 3:
+        skip = unbound_before_format3(table)
+        if skip:
+            row = {name: value for name, value in row.items() if name not in skip}
+    return canonical_clear(row)
+
+
+def clear_to_text(clear: bytes) -> str:
+    """A canonical clear encoding as it is kept beside an earlier version (``revisions.
+    clear``). ``surrogateescape`` keeps every byte (a length prefix over 127 is not UTF-8)."""
+    return clear.decode("utf-8", "surrogateescape")
+
+
+def clear_from_text(text: str | None) -> bytes:
+    return (text or "").encode("utf-8", "surrogateescape")
+
+
+def _clear_plan(
+    columns: Sequence[str], skip: frozenset[str] = frozenset()
+) -> list[tuple[bytes, int]]:
     """For a batch of rows: which columns are bound, in name order, with their prefix."""
-    order = sorted((name, i) for i, name in enumerate(columns) if name not in _NOT_CLEAR)
+    order = sorted(
+        (name, i) for i, name in enumerate(columns) if name not in _NOT_CLEAR and name not in skip
+    )
     return [(name.encode() + b"=", i) for name, i in order]
+
+
+def _version(blob: Any) -> int:
+    """The format byte of a stored body (0 for anything that is not a whole blob)."""
+    return blob_version(blob) if isinstance(blob, bytes) else 0
 
 
 @dataclass
@@ -93,6 +134,8 @@ class Unlocked:
     locked: bool = False
     #: The oldest record format this file still accepts (from the signed roster).
     min_format: int = 1
+    #: This data folder's random device id (part of every revision id; docs/sync.md).
+    device_id: str = "local"
 
     def check(self) -> None:
         if self.locked:
@@ -112,8 +155,9 @@ class Record:
 class Edit:
     """Who made one revision of a record by editing it, and when.
 
-    Read from the clear columns of ``revisions`` (``edited_by`` is an account UUID, as a
-    record's author is): nothing is unsealed to answer it, and nothing new is stored.
+    Sealed beside the earlier version it replaced (``revisions.edit``, format 3): who
+    edited when is a fact about a volunteer's pattern, as a record's author is. Rows
+    written before format 3 kept it in clear columns, which are still read.
     """
 
     revision: int
@@ -158,11 +202,16 @@ class Repository(Generic[R]):
     personal: ClassVar[bool] = False
     label: ClassVar[str] = "A record"
     default_order: ClassVar[str] = "rowid desc"
+    #: Whether every save sets ``updated_at`` (None: when it is a clear field).
+    stamps_updated_at: ClassVar[bool | None] = None
 
     def __init__(self, ctx: Unlocked) -> None:
         self._ctx = ctx
         self._kinds = _field_kinds(self.record_type)
-        self._has_updated_at = "updated_at" in self.clear_fields
+        stamps = self.stamps_updated_at
+        self._has_updated_at = "updated_at" in self.clear_fields if stamps is None else stamps
+        self._moved = moved(self.table)
+        self._unbound_old = unbound_before_format3(self.table)
         # Worked out once, because every list opens thousands of rows through them.
         self._known = frozenset(f.name for f in fields(self.record_type))
         self._clear_plan = tuple((name, self._kinds.get(name)) for name in self.clear_fields)
@@ -245,6 +294,7 @@ class Repository(Generic[R]):
         fromiso = datetime.fromisoformat
         decode_body = _BODY_DECODER.raw_decode
         plan = _clear_plan(columns)
+        plan_old = _clear_plan(columns, self._unbound_old) if self._unbound_old else plan
         prefix = _PREFIX
         min_format = self._min_format()
         out: list[R] = []
@@ -274,7 +324,7 @@ class Repository(Generic[R]):
             key = only_key or key_for(keys, blob)
             if clears is None:  # canonical_clear of the raw row, with the plan made once
                 parts: list[bytes] = []
-                for head, i in plan:
+                for head, i in plan if plan_old is plan or _version(blob) >= 3 else plan_old:
                     value = row[i]
                     if value is not None:
                         text = value.encode() if value.__class__ is str else _clear_text(value)
@@ -285,9 +335,7 @@ class Repository(Generic[R]):
             try:
                 if key is None or blob[2] < min_format:  # an older body put back: refused
                     raise Tampered(label)
-                plain = open_at(
-                    key, blob, table, row_uuid, "record", owner, revision, label, clear
-                )
+                plain = open_at(key, blob, table, row_uuid, "record", owner, revision, label, clear)
                 body = decode_body(plain.decode("utf-8"))[0]
             except Tampered:
                 log.warning("a %s row failed to open and is reported damaged", table)
@@ -380,8 +428,9 @@ class Repository(Generic[R]):
         decode_body = _BODY_DECODER.raw_decode
         for row in cursor:
             clear = dict(zip(columns, row, strict=True))
-            bound = canonical_clear(clear)
-            blob = clear.pop("body")
+            blob = clear["body"]
+            bound = bound_clear(table, clear, _version(blob))
+            del clear["body"]
             key = key_for(keys, blob)
             try:
                 if key is None or blob[2] < self._min_format():
@@ -426,6 +475,8 @@ class Repository(Generic[R]):
         row.update(self._extra_columns(rec))
         row["uuid"] = rec.uuid
         row["revision"] = 1
+        row["rev_id"] = self._new_rev_id(1)
+        row["rev_parent"] = ""
         ctx = self._seal_ctx(rec.uuid, 1, canonical_clear(row))
         row["body"] = seal_json(self._key, self._body(rec), ctx)
         return rec, row
@@ -455,6 +506,12 @@ class Repository(Generic[R]):
             db.conn.executemany(sql, [[row[c] for c in columns] for _, row in prepared])
         return [rec for rec, _ in prepared]
 
+    def _new_rev_id(self, revision: int) -> str:
+        """An id for a revision that no other workstation can make: its number, this data
+        folder's device id and 64 random bits (two copies of one folder share a device id;
+        the random part still keeps their revisions apart). See docs/sync.md."""
+        return f"{revision}.{self._ctx.device_id}.{secrets.token_hex(8)}"
+
     def update(self, rec: R) -> R:
         """Save an edit of ``rec``, which must still be at the revision it was read at."""
         if rec.damaged:
@@ -470,25 +527,42 @@ class Repository(Generic[R]):
                 raise NotFound(self.label)
             if old[0]["revision"] != rec.revision:
                 raise Conflict()
+            before = old[0]
+            # A row not yet moved to format 3 loses its clear facts in this write (they
+            # are in the sealed body now), and the version kept in history is moved too.
+            clear.update({name: None for name in self._moved if before.get(name) is not None})
+            clear["rev_id"] = self._new_rev_id(new_revision)
+            clear["rev_parent"] = ",".join(
+                [before.get("rev_id") or "", *self._waiting_heads(db, rec.uuid)]
+            ).strip(",")
             # The new body is bound to the row as it will be: its stored columns with the
             # edited clear values over them (other columns keep what they hold).
-            after = {**old[0], **clear, "revision": new_revision}
+            after = {**before, **clear, "revision": new_revision}
             ctx = self._seal_ctx(rec.uuid, new_revision, canonical_clear(after))
             body = seal_json(self._key, self._body(rec), ctx)
             if not self.personal:
-                # A person's private records keep no history: who edited and when, in clear
-                # beside their UUID, would say when they were writing (and so about which
-                # call); nobody else could read the older versions anyway.
+                # A person's private records keep no history: who edited and when would say
+                # when they were writing (and so about which call); nobody else could read
+                # the older versions anyway.
+                kept_body, kept_clear = self._as_format3(before)
                 db.table("revisions").insert(
                     {
                         "table_name": self.table,
                         "record_uuid": rec.uuid,
                         "revision": rec.revision,
-                        "edited_at": to_iso(utcnow()),
-                        "edited_by": self._ctx.account.uuid,
-                        "body": old[0]["body"],
-                        "clear": canonical_clear(old[0]).decode(),
+                        "body": kept_body,
+                        "clear": clear_to_text(kept_clear),
+                        "edit": self._seal_edit(rec.uuid, rec.revision),
+                        "rev_id": before.get("rev_id"),
+                        "rev_parent": before.get("rev_parent"),
                     }
+                )
+                # Saving over versions that were waiting for a look settles them: the new
+                # revision names each of them as a parent too (see rev_parent above).
+                db.execute(
+                    "update revisions set head = 0 where table_name = ? and record_uuid = ? "
+                    "and head = 1",
+                    [self.table, rec.uuid],
                 )
             sets = ", ".join(f"[{k}] = ?" for k in clear)
             sql = (
@@ -499,6 +573,58 @@ class Repository(Generic[R]):
             if cursor.rowcount != 1:
                 raise Conflict()
         return replace(rec, revision=new_revision)
+
+    def _waiting_heads(self, db: Database, record_uuid: str) -> list[str]:
+        """Revision ids of versions kept beside this record waiting for a look (sync)."""
+        if self.personal:
+            return []
+        rows = db.query(
+            "select rev_id from revisions where table_name = ? and record_uuid = ? "
+            "and head = 1 and rev_id is not null order by id",
+            [self.table, record_uuid],
+        )
+        return [row["rev_id"] for row in rows]
+
+    def needs_look(self) -> set[str]:
+        """UUIDs of records with a version kept beside the current one because both grew
+        from the same parent (made on two workstations; see warmline/revision_merge.py)."""
+        self._ctx.check()
+        rows = self._db.query(
+            "select distinct record_uuid from revisions where table_name = ? and head = 1",
+            [self.table],
+        )
+        return {row["record_uuid"] for row in rows}
+
+    def _edit_ctx(self, record_uuid: str, revision: int) -> SealContext:
+        return SealContext("revisions", record_uuid, f"edit:{self.table}", "", revision)
+
+    def _seal_edit(self, record_uuid: str, revision: int) -> bytes:
+        """Who replaced ``revision`` and when, sealed and bound to that revision's place."""
+        edit = {"by": self._ctx.account.uuid, "at": to_iso(utcnow())}
+        return seal_json(self._key, edit, self._edit_ctx(record_uuid, revision))
+
+    def _as_format3(self, row: Mapping[str, Any]) -> tuple[bytes, bytes]:
+        """A stored row's body and bound clear columns as format 3 keeps an earlier version:
+        an older row's clear facts moved into its body and re-sealed (same revision). A body
+        that does not open is kept exactly as it was (it stays damaged in the history)."""
+        blob = row["body"]
+        version = _version(blob)
+        if version >= 3 and not any(row.get(name) is not None for name in self._moved):
+            return blob, canonical_clear(row)
+        bound = bound_clear(self.table, row, version)
+        key = key_for(self._opening_keys(), blob)
+        try:
+            if key is None or version < self._min_format():
+                raise Tampered(self.label)
+            ctx = self._seal_ctx(row["uuid"], row["revision"], bound)
+            plain = json.loads(open_sealed(key, blob, ctx, self.label))
+        except (Tampered, ValueError):
+            return blob, bound
+        body, changes = move_into_body(self.table, row, plain)
+        moved_row = {**row, **changes}
+        clear = canonical_clear(moved_row)
+        ctx = self._seal_ctx(row["uuid"], row["revision"], clear)
+        return seal(self._key, json.dumps(body, separators=(",", ":")).encode(), ctx), clear
 
     def delete(self, record_uuid: str) -> None:
         """Delete a record and its history. ``secure_delete`` overwrites the freed pages."""
@@ -521,10 +647,15 @@ class Repository(Generic[R]):
             "select * from revisions where table_name = ? and record_uuid = ? order by revision",
             [self.table, record_uuid],
         )
+        blank = dict.fromkeys(self._moved)
         out = []
         for rev in rows:
-            row = dict(current[0], revision=rev["revision"], body=rev["body"])
-            bound = (rev.get("clear") or "").encode()
+            bound = clear_from_text(rev.get("clear"))
+            try:
+                kept = parse_clear(bound)  # the clear columns this version was bound to
+            except ValueError:
+                kept = {}
+            row = {**current[0], **blank, **kept, "revision": rev["revision"], "body": rev["body"]}
             out.append(self._records(list(row), [list(row.values())], [bound])[0])
         return out
 
@@ -532,15 +663,27 @@ class Repository(Generic[R]):
         """Who made each revision after the first, and when, oldest first.
 
         Revision *n* + 1 replaced revision *n*; its row in ``revisions`` holds the old body
-        and the edit that replaced it, so each row answers for the revision after it.
+        and the sealed edit that replaced it, so each row answers for the revision after it.
+        An edit that does not open is shown without a name or a time.
         """
         self._ctx.check()
         rows = self._db.query(
-            "select revision, edited_by, edited_at from revisions "
+            "select revision, edited_by, edited_at, edit from revisions "
             "where table_name = ? and record_uuid = ? order by revision",
             [self.table, record_uuid],
         )
-        return [
-            Edit(row["revision"] + 1, row["edited_by"] or "", from_iso(row["edited_at"]))
-            for row in rows
-        ]
+        keys = self._opening_keys()
+        out = []
+        for row in rows:
+            by, at = row["edited_by"] or "", row["edited_at"]
+            if row["edit"] is not None:
+                try:
+                    edit = open_json_with(
+                        keys, row["edit"], self._edit_ctx(record_uuid, row["revision"])
+                    )
+                except Tampered:
+                    edit = {}
+                if isinstance(edit, dict):
+                    by, at = str(edit.get("by") or ""), edit.get("at")
+            out.append(Edit(row["revision"] + 1, by, from_iso(at) if at else None))
+        return out

@@ -303,9 +303,7 @@ def _apply(state: RosterState, row: dict[str, Any], gen1: Key | None) -> RosterS
                 account, Role(body["role"]), False, _unhex(body["sign"]), _unhex(body["box"])
             )
         elif kind == "role":
-            members[account] = replace(
-                members[account], role=Role(body["role"]), confirmed=True
-            )
+            members[account] = replace(members[account], role=Role(body["role"]), confirmed=True)
         elif kind == "off":
             members[account] = replace(members[account], disabled=True, sign=None, box=None)
         elif kind == "reset":

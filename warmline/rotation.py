@@ -15,19 +15,32 @@ of the folder stays as readable as it was when it was taken: no software can cha
 
 from __future__ import annotations
 
+import json
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from warmline import roster as rostermod
-from warmline.crypto import FORMAT_VERSION, KEY_ID_LEN, Key, SealContext, key_for, open_sealed, seal
+from warmline.crypto import (
+    FORMAT_VERSION,
+    KEY_ID_LEN,
+    Key,
+    SealContext,
+    blob_version,
+    key_for,
+    open_sealed,
+    seal,
+    seal_json,
+)
 from warmline.db import checkpoint, writing
 from warmline.errors import NotEnoughSpace, Tampered
 from warmline.keyring import seal_generation_to
+from warmline.moved_columns import move_into_body, moved, parse_clear
 from warmline.own_keys import personal_tables
-from warmline.records import Unlocked, canonical_clear
+from warmline.records import Unlocked, bound_clear, canonical_clear, clear_from_text, clear_to_text
 
 #: Rows to re-seal: sealed with an older generation (the key id sits at bytes 4-19 of the
 #: header; SQLite's substr counts from 1), or in an older format (byte 3).
@@ -36,6 +49,11 @@ _OLDER_SQL = (
 )
 #: A person's private rows are sealed with their own key; only an older format needs work.
 _OLDER_FORMAT_SQL = f"substr(body, 3, 1) != x'{FORMAT_VERSION:02x}'"
+#: Earlier versions whose body, or whose sealed edit, is older; or whose edit is in clear.
+_OLDER_REVISION_SQL = (
+    f"({_OLDER_SQL} or (edit is not null and substr(edit, 4, {KEY_ID_LEN}) != ?) "
+    "or edited_by is not null)"
+)
 
 
 def team_tables(db: Database) -> list[str]:
@@ -67,9 +85,7 @@ def start_generation(
             {
                 "generation": generation,
                 "account_uuid": member.uuid,
-                "wrap": seal_generation_to(
-                    ctx.line_uuid, member.uuid, member.box, generation, key
-                ),
+                "wrap": seal_generation_to(ctx.line_uuid, member.uuid, member.box, generation, key),
             },
         )
     state = rostermod.append(
@@ -114,8 +130,8 @@ class Reseal:
             n += _count(
                 db,
                 f"select count(*) as n from revisions where table_name in ({marks}) "
-                f"and {_OLDER_SQL}",
-                [*tables, newest],
+                f"and {_OLDER_REVISION_SQL}",
+                [*tables, newest, newest],
             )
         n += _count(db, f"select count(*) as n from settings where {_OLDER_SQL}", [newest])
         me = self.ctx.account.uuid
@@ -204,13 +220,31 @@ class Reseal:
         )
         for row in rows:
             self._cursor[table] = row["rowid"]
-            ctx = SealContext(
-                table, row["uuid"], "record", "", row["revision"], canonical_clear(row)
-            )
-            blob = self._one(keys, newest, row["body"], ctx)
-            if blob is not None:
-                db.execute(f"update [{table}] set body = ? where rowid = ?", [blob, row["rowid"]])
+            self._reseal_row(db, table, row, keys, newest, "")
         return len(rows)
+
+    def _reseal_row(self, db: Database, table: str, row: dict[str, object],
+                    keys: dict[bytes, Key], newest: Key, owner: str,
+                    floor: int | None = None) -> None:  # fmt: skip
+        """Open one stored row, move any clear facts into its body (format 3), seal it to
+        ``newest`` bound to its new clear columns, and write body and columns at once."""
+        blob = row["body"]
+        assert isinstance(blob, bytes)
+        uuid, revision = str(row["uuid"]), int(row["revision"])  # type: ignore[call-overload]
+        old = SealContext(
+            table, uuid, "record", owner, revision, bound_clear(table, row, blob_version(blob))
+        )
+        plain = self._open(keys, blob, old, floor)
+        if plain is None:
+            return
+        body, changes = move_into_body(table, row, json.loads(plain))
+        after = {**row, **changes}
+        ctx = SealContext(table, uuid, "record", owner, revision, canonical_clear(after))
+        sets = "".join(f", [{name}] = ?" for name in changes)
+        db.execute(
+            f"update [{table}] set body = ?{sets} where rowid = ?",
+            [seal_json(newest, body, ctx), *changes.values(), row["rowid"]],
+        )
 
     def _revisions(self, db: Database, keys: dict[bytes, Key], newest: Key, budget: int) -> int:
         tables = team_tables(db)
@@ -219,30 +253,60 @@ class Reseal:
         marks = ",".join("?" for _ in tables)
         rows = list(
             db.query(
-                f"select id, table_name, record_uuid, revision, body, clear from revisions "
-                f"where id > ? "
-                f"and table_name in ({marks}) and {_OLDER_SQL} order by id limit ?",
-                [self._cursor.get("revisions", 0), *tables, newest.key_id, budget],
+                f"select * from revisions where id > ? "
+                f"and table_name in ({marks}) and {_OLDER_REVISION_SQL} order by id limit ?",
+                [self._cursor.get("revisions", 0), *tables, newest.key_id, newest.key_id, budget],
             )
         )
         for row in rows:
             self._cursor["revisions"] = row["id"]
-            bound = (row["clear"] or "").encode()
-            ctx = SealContext(
-                row["table_name"], row["record_uuid"], "record", "", row["revision"], bound
-            )
-            blob = self._one(keys, newest, row["body"], ctx)
-            if blob is not None:
-                db.execute("update revisions set body = ? where id = ?", [blob, row["id"]])
+            self._reseal_revision(db, row, keys, newest)
         return len(rows)
+
+    def _reseal_revision(
+        self, db: Database, row: Mapping[str, object], keys: dict[bytes, Key], newest: Key
+    ) -> None:
+        """An earlier version: its body moved to format 3 like a row (the clear columns it
+        was bound to are kept beside it), and who replaced it, when, sealed as its edit."""
+        table, uuid = str(row["table_name"]), str(row["record_uuid"])
+        revision = int(row["revision"])  # type: ignore[call-overload]
+        bound = clear_from_text(row["clear"])  # type: ignore[arg-type]
+        blob = row["body"]
+        assert isinstance(blob, bytes)
+        changes: dict[str, object] = {}
+        plain = self._open(keys, blob, SealContext(table, uuid, "record", "", revision, bound))
+        if plain is not None:
+            try:
+                kept: dict[str, object] = dict(parse_clear(bound))
+            except ValueError:
+                kept = {}
+            kept_moved = {name: kept.get(name) for name in moved(table)}
+            body, moves = move_into_body(
+                table, {**kept_moved, "day": kept.get("day")}, json.loads(plain)
+            )
+            clear_row = {**kept, **moves}
+            new_clear = canonical_clear(clear_row)
+            ctx = SealContext(table, uuid, "record", "", revision, new_clear)
+            changes["body"] = seal_json(newest, body, ctx)
+            changes["clear"] = clear_to_text(new_clear)
+        edit_ctx = SealContext("revisions", uuid, f"edit:{table}", "", revision)
+        if row.get("edited_by") is not None:
+            edit = {"by": row["edited_by"], "at": row["edited_at"]}
+            changes.update(edit=seal_json(newest, edit, edit_ctx), edited_by=None,
+                           edited_at=None)  # fmt: skip
+        elif isinstance(row["edit"], bytes):
+            edit_plain = self._open(keys, row["edit"], edit_ctx)
+            if edit_plain is not None:
+                changes["edit"] = seal(newest, edit_plain, edit_ctx)
+        if changes:
+            sets = ", ".join(f"[{name}] = ?" for name in changes)
+            db.execute(f"update revisions set {sets} where id = ?", [*changes.values(), row["id"]])
 
     def _settings(self, db: Database, keys: dict[bytes, Key], newest: Key) -> int:
         if self._cursor.get("settings"):
             return 0
         self._cursor["settings"] = 1
-        rows = list(
-            db.query(f"select key, body from settings where {_OLDER_SQL}", [newest.key_id])
-        )
+        rows = list(db.query(f"select key, body from settings where {_OLDER_SQL}", [newest.key_id]))
         for row in rows:
             ctx = SealContext("settings", row["key"], "value")
             blob = self._one(keys, newest, row["body"], ctx)
@@ -265,20 +329,14 @@ class Reseal:
             )
             for row in rows:
                 self._cursor[f"personal:{table}"] = row["rowid"]
-                ctx = SealContext(
-                    table, row["uuid"], "record", me, row["revision"], canonical_clear(row)
-                )
-                blob = self._one(keys, personal, row["body"], ctx, floor=1)
-                if blob is not None:
-                    db.execute(f"update [{table}] set body = ? where rowid = ?",
-                               [blob, row["rowid"]])  # fmt: skip
+                self._reseal_row(db, table, row, keys, personal, me, floor=1)
             done += len(rows)
             if done >= budget:
                 break
         return done
 
-    def _one(self, keys: dict[bytes, Key], newest: Key, blob: bytes, ctx: SealContext,
-             floor: int | None = None) -> bytes | None:  # fmt: skip
+    def _open(self, keys: dict[bytes, Key], blob: bytes, ctx: SealContext,
+              floor: int | None = None) -> bytes | None:  # fmt: skip
         key = key_for(keys, blob)
         try:
             # Below the signed floor means put back from an old copy: never re-sealed into a
@@ -290,7 +348,12 @@ class Reseal:
             self._stuck += 1  # damaged, or sealed with a key nobody here holds: left as it is
             return None
         self.done += 1
-        return seal(newest, plain, ctx)
+        return plain
+
+    def _one(self, keys: dict[bytes, Key], newest: Key, blob: bytes, ctx: SealContext,
+             floor: int | None = None) -> bytes | None:  # fmt: skip
+        plain = self._open(keys, blob, ctx, floor)
+        return None if plain is None else seal(newest, plain, ctx)
 
     def _finish(self) -> bool:
         """Nothing needs an older generation: delete their wraps from the file."""

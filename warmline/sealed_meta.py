@@ -10,10 +10,15 @@ volunteer's pattern, so they are sealed and therefore bound to the row like the 
 are written as ISO text inside the body and read back as datetimes. The coarse ``day``
 column (``YYYY-MM-DD`` in UTC) lets lists sort and page without opening every row; it
 reveals no more than the day something happened.
+
+Rows written before format 3 may still hold some of these facts in clear columns (the
+"moved" columns, see warmline/moved_columns.py) until the background re-seal moves them;
+while they do, they are read from there, so nothing disappears in between.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
@@ -46,10 +51,29 @@ class SealedTimesRepository(Repository[R]):
         rows: Iterable[Sequence[Any]],
         clears: Sequence[bytes] | None = None,
     ) -> list[R]:
+        legacy = [(name, columns.index(name)) for name in self._moved if name in columns]
+        if legacy:
+            rows = [list(row) for row in rows]
         records = super()._records(columns, rows, clears)
+        times = self.sealed_times
         for rec in records:
-            for name in self.sealed_times:
+            for name in times:
                 value = getattr(rec, name, None)
                 if isinstance(value, str):
                     setattr(rec, name, from_iso(value))
+        if legacy:
+            for rec, row in zip(records, rows, strict=True):
+                for name, i in legacy:
+                    if row[i] is not None and not rec.damaged:
+                        setattr(rec, name, self._legacy_value(name, row[i]))
         return records
+
+    def _legacy_value(self, name: str, value: Any) -> Any:
+        """A value as a pre-format-3 row kept it in clear, as the record holds it."""
+        if not isinstance(value, str):
+            return value
+        if name in self.sealed_times:
+            return from_iso(value)
+        if self._kinds.get(name) == "list":
+            return json.loads(value)
+        return value

@@ -74,10 +74,11 @@ from functools import partial
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeAlias
 
-from warmline.calls import Call
+from warmline.calls import Call, sort_iso
 from warmline.timeutil import from_iso, to_iso
 
 if TYPE_CHECKING:
+    from warmline.calls import CallRepository
     from warmline.session import Session
 
 __all__ = [
@@ -387,22 +388,30 @@ _Row: TypeAlias = tuple[
 def _doc_from_row(row: tuple[dict[str, Any], dict[str, Any] | None]) -> _Row:
     """What the index keeps of one call, from its stored columns and opened body.
 
-    Times stay the ISO text they are stored as (the sort key and the refresh watermark are
-    ISO text anyway), so no call pays for parsing a time and formatting it back.
+    The facts come from the sealed body (record format 3); a row the background re-seal
+    has not moved yet still holds them in clear columns, which win while they are there.
+    Times stay ISO text (the sort key is ISO text anyway), so no call pays for parsing a
+    time and formatting it back.
     """
     clear, body = row
+    get_clear = clear.get
+    if body is None:  # damaged: indexed under its day, with whatever clear facts it has
+        started = get_clear("started_at") or sort_iso(None, get_clear("day"))
+        head = (
+            clear["uuid"], clear["revision"], started, get_clear("author_uuid") or "",
+            get_clear("shift_uuid"), get_clear("caller_uuid"), get_clear("updated_at"),
+        )  # fmt: skip
+        return (*head, (), False, True, "")
+    get = body.get
     head = (
         clear["uuid"],
         clear["revision"],
-        clear["started_at"] or "",
-        clear["author_uuid"] or "",
-        clear["shift_uuid"],
-        clear["caller_uuid"],
-        clear["updated_at"],
+        get_clear("started_at") or get("started_at") or sort_iso(None, get_clear("day")),
+        get_clear("author_uuid") or get("author_uuid") or "",
+        get_clear("shift_uuid") or get("shift_uuid"),
+        get_clear("caller_uuid") or get("caller_uuid"),
+        get_clear("updated_at") or get("updated_at"),
     )
-    if body is None:  # damaged: indexed by its clear facts only
-        return (*head, (), False, True, "")
-    get = body.get
     topics = get("topics") or []
     follow_up = get("follow_up") or ""
     texts = [get(name) or "" for name in _TEXT_FIELDS]
@@ -417,7 +426,7 @@ def _doc_from_row(row: tuple[dict[str, Any], dict[str, Any] | None]) -> _Row:
 class _BuildState:
     total: int = 0
     done: int = 0
-    cursor: tuple[str, str] | None = None  # (started_at ISO, uuid) of the last row read
+    cursor: tuple[str | None, str] | None = None  # (day, uuid) of the last row read
 
 
 def _doc_arrays() -> defaultdict[str, array[int]]:
@@ -465,6 +474,7 @@ class _Data:
     topic_folds: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # caller uuid -> alias
     watermark: str | None = None  # newest updated_at seen, ISO text as stored
+    data_version: int | None = None  # SQLite's PRAGMA data_version when last in step
 
 
 class SearchIndex:
@@ -566,38 +576,65 @@ class SearchIndex:
         return 0, total
 
     def build_step(self, session: Session, batch: int = DEFAULT_BATCH) -> bool:
-        """Index the next ``batch`` calls, newest first; True while there are more to come.
+        """Index the next ``batch`` calls; True while there are more to come."""
+        return self._step(session.calls, batch)
 
-        The same walk as ``calls.iter_all``, but each step is its own query, so the UI can
-        run one step per background task. The keyset condition is written as a range
-        (``started_at <= ? and (...)``) so SQLite walks the started_at index instead of
-        collecting and sorting every older row for each batch.
-        """
+    def complete(self, calls: CallRepository, batch: int = DEFAULT_BATCH) -> None:
+        """Finish the view now (on the worker thread) if it is not ready: a question about
+        a regular or a shift cannot wait for the background build, and the steps already
+        done are not repeated. Aliases are left for the next :meth:`begin_build` or
+        :meth:`set_aliases`."""
+        if self._ready:
+            return
+        if self._build is None:
+            with self._lock:
+                self._data = _Data(aliases=dict(self._data.aliases))
+                self._build = _BuildState(total=calls.count())
+        while self._step(calls, batch):
+            pass
+
+    def _step(self, calls: CallRepository, batch: int) -> bool:
+        """One step of the walk over every call, by day, newest day first, then by UUID
+        (the keyset on the (day, uuid) index keeps each step equally cheap). Calls arrive
+        nearly in list order (only the order within one day is not known before opening),
+        so each lands at or near the end of the ordered list. Rows without a day (a
+        damaged row) are read last."""
         state = self._build
         if state is None:
             return False
         if state.cursor is None:
-            rows = session.calls.open_rows(limit=batch)
-        else:
-            started, last_uuid = state.cursor
-            rows = session.calls.open_rows(
-                "started_at <= ? and (started_at < ? or uuid > ?)",
-                [started, started, last_uuid],
+            rows = calls.open_rows("day is not null", order_by="day desc, uuid", limit=batch)
+        elif state.cursor[0] is not None:
+            day, last_uuid = state.cursor
+            rows = calls.open_rows(
+                "day <= ? and (day < ? or uuid > ?)",
+                [day, day, last_uuid],
+                order_by="day desc, uuid",
                 limit=batch,
             )
-        docs = list(map(_doc_from_row, rows))
+        else:
+            rows = calls.open_rows(
+                "day is null and uuid > ?", [state.cursor[1]], order_by="uuid", limit=batch
+            )
+        docs = [(_doc_from_row(row), row[0].get("day")) for row in rows]
         with self._lock:
             d = self._data  # read before the check: clear() drops the build state first
             if self._build is not state:  # cleared or restarted meanwhile
                 return False
+            if d.data_version is None:
+                d.data_version = calls.data_version()
             words_before = len(d.codes)
-            self._add_rows(d, docs)
+            self._add_rows(d, [doc for doc, _day in docs])
             self._merge_vocabulary(d, words_before)
             state.done += len(docs)
             if docs:
-                last = docs[-1]
-                state.cursor = (last[2], last[0])
+                last, day = docs[-1]
+                state.cursor = (day, last[0])
             if len(docs) < batch:
+                dated = state.cursor is None or state.cursor[0] is not None
+                if dated and calls.count("day is null"):
+                    state.cursor = (None, "")  # now the rows without a day
+                    return True
                 state.total = max(state.total, state.done)
                 state.done = state.total
                 if self._build is state:
@@ -621,12 +658,18 @@ class SearchIndex:
 
     def add_or_update(self, call: Call) -> bool:
         """Index a saved call, replacing an older revision of it; False if it was not newer."""
+        return self.add_many([call]) > 0
+
+    def add_many(self, calls: Sequence[Call]) -> int:
+        """Index saved calls (see :meth:`add_or_update`); returns how many were newer."""
+        if not calls:
+            return 0
         with self._lock:
             d = self._data
             words_before = len(d.codes)
-            added = self._add_rows(d, [self._row_of(call)])
+            added = self._add_rows(d, [self._row_of(call) for call in calls])
             self._merge_vocabulary(d, words_before)
-            return added > 0
+            return added
 
     def remove(self, call_uuid: str) -> None:
         """Forget a deleted call (a no-op if it was never indexed)."""
@@ -637,30 +680,39 @@ class SearchIndex:
                 self._retire(d, doc)
 
     def refresh(self, session: Session) -> int:
-        """Catch up with calls saved or deleted since the index last looked; returns how many.
+        """Catch up with calls another program saved or deleted; returns how many changed.
 
-        Saves are found by ``updated_at`` (every save sets it); deletions by comparing the
-        number of calls, then the list of UUIDs (clear columns only, nothing is opened).
+        Saves made through this session's repository reach the view as they happen. Another
+        connection's commits change SQLite's ``data_version``; only then are the stored
+        (uuid, revision) pairs compared with the view's (clear columns only, nothing is
+        opened) and the calls that differ opened again.
         """
         if not (self._ready or self._build is not None):
             return 0  # nothing built yet: the build will read everything anyway
-        watermark = self._data.watermark
-        if watermark is None and not self._ready:
-            return 0  # the build has not read a row yet, so it will see every change
         repo = session.calls
-        if watermark is not None:
-            changed = repo.select("updated_at >= ?", [watermark])
-        else:
-            changed = repo.select()
-        added = sum(self.add_or_update(call) for call in changed)
+        version = repo.data_version()
+        d = self._data
+        if d.data_version is None or version == d.data_version:
+            return 0
+        stored = {row[0]: row[1] for row in repo.revisions()}
+        with self._lock:
+            facts, ids = d.facts, d.ids
+            held = {}
+            for call_uuid, doc in ids.items():
+                fact = facts[doc]
+                if fact is not None:
+                    held[call_uuid] = fact[_REVISION]
+        changed = [u for u, rev in stored.items() if held.get(u) != rev]
+        if not self._ready:  # the build will still read rows after its cursor
+            changed = [u for u in changed if u in held]
+        added = self.add_many(repo.load(changed))
         removed = 0
-        if self._ready and repo.count() != len(self._data.ids):
-            present = {row["uuid"] for row in repo._db.query("select uuid from calls")}
+        if self._ready:
             with self._lock:
-                d = self._data
-                for call_uuid in [u for u in d.ids if u not in present]:
+                for call_uuid in [u for u in d.ids if u not in stored]:
                     self._retire(d, d.ids[call_uuid])
                     removed += 1
+        d.data_version = version
         return added + removed
 
     # -- internals: adding and retiring ------------------------------------------------------
@@ -672,7 +724,7 @@ class SearchIndex:
         return (
             call.uuid,
             call.revision,
-            to_iso(call.started_at) or "",
+            sort_iso(to_iso(call.started_at), call.day),
             call.author_uuid or "",
             call.shift_uuid,
             call.caller_uuid,
@@ -986,17 +1038,5 @@ def _discard(facet: dict[str, array[int]], value: str | None, doc: int) -> None:
 
 
 def load_calls(session: Session, uuids: Iterable[str]) -> list[Call]:
-    """The calls with these UUIDs, in the order given (missing ones are left out).
-
-    One query for a page of search results instead of one ``get`` per row.
-    """
-    wanted = list(uuids)
-    if not wanted:
-        return []
-    found: dict[str, Call] = {}
-    for start in range(0, len(wanted), 500):  # SQLite's variable limit is generous; stay modest
-        chunk = wanted[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        for call in session.calls.select(f"uuid in ({marks})", chunk):
-            found[call.uuid] = call
-    return [found[u] for u in wanted if u in found]
+    """The calls with these UUIDs, in the order given (missing ones are left out)."""
+    return session.calls.load(uuids)

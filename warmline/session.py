@@ -21,6 +21,7 @@ from warmline.followups import FollowUpRepository
 from warmline.handovers import HandoverRepository
 from warmline.records import Unlocked
 from warmline.rotation import Reseal
+from warmline.search import SearchIndex
 from warmline.shifts import ShiftRepository
 from warmline.team import TeamAdmin
 from warmline.team_settings import TeamSettings
@@ -38,7 +39,10 @@ class Session:
     ) -> None:
         self._ctx = ctx
         self._opener = opener
-        self.calls = CallRepository(ctx)
+        #: The unlocked view: every call's sealed facts and words, built after unlock by
+        #: the UI (in steps) or on first need, dropped on lock (warmline/search.py).
+        self.view = SearchIndex()
+        self.calls = CallRepository(ctx, self.view)
         self.callers = CallerRepository(ctx)
         self.shifts = ShiftRepository(ctx)
         self.handovers = HandoverRepository(ctx)
@@ -89,6 +93,7 @@ class Session:
         if not self._ctx.locked:
             self._ctx.locked = True
             self._ctx.keys.wipe()
+            self.view.clear()
 
     def __repr__(self) -> str:
         state = "locked" if self.locked else "unlocked"

@@ -322,7 +322,10 @@ class Vault:
                 thing.wipe()
             raise
         account = Account.from_row({**row, "role": role.value})
-        ctx = Unlocked(self.db, str(self.path), account, keys, line, min_format=min_format)
+        ctx = Unlocked(
+            self.db, str(self.path), account, keys, line, min_format=min_format,
+            device_id=dbmod.get_meta(self.db, "device_id") or "local",
+        )  # fmt: skip
         session = Session(ctx, self.kdf_factory, self.unlock)
         self._sessions = [s for s in self._sessions if not s.locked] + [session]
         return session, renew_now

@@ -84,7 +84,7 @@ def test_an_older_vault_is_migrated_forward_and_keeps_its_records(data_dir: Path
 
     path = make_closed_vault(data_dir)
     conn = sqlite3.connect(path)  # wind the file back to schema 1, as an older Warmline left it
-    conn.execute("drop index idx_calls_updated_at")
+    conn.execute("drop index if exists idx_calls_updated_at")
     conn.execute("delete from _sqlite_migrations where name = 'm002_calls_updated_at_index'")
     conn.execute("update meta set value = '1' where key = 'schema_version'")
     conn.commit()

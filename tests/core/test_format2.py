@@ -97,12 +97,12 @@ def test_format_1_records_open_and_are_moved_to_format_2(tmp_path: Path) -> None
         assert progress.finished
         for table in ("calls", "settings"):
             rows = vault.db.query(f"select body from {table}")
-            assert {crypto.blob_version(r["body"]) for r in rows} == {2}, table
+            assert {crypto.blob_version(r["body"]) for r in rows} == {3}, table
         assert alex.settings.topics() == ["Sleep"]
         sam = vault.unlock(line.uuids["Sam"], PASSPHRASES["Sam"])
         sam.reseal().run()  # Sam's private rows move at Sam's unlock
         rows = vault.db.query("select body from debriefs")
-        assert {crypto.blob_version(r["body"]) for r in rows} == {2}
+        assert {crypto.blob_version(r["body"]) for r in rows} == {3}
         assert [d.feeling for d in sam.debriefs.select()] == ["Sam's own"]
         # The clear columns are bound now...
         first = next(iter(line.calls))

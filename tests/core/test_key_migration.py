@@ -25,7 +25,7 @@ from warmline.accounts import (
     team_key_ctx,
     user_key_ctx,
 )
-from warmline.calls import Call, CallRepository
+from warmline.calls import Call
 from warmline.crypto import Key, KeyPair, SealContext, seal_json
 from warmline.keyring import TeamKeyring
 from warmline.records import Unlocked
@@ -97,9 +97,9 @@ def _write_old_line(data_dir: Path, calls_wanted: int) -> OldLine:
         account = Account(uuids[name], name, ROLES[name], False, None)
         return Unlocked(db, str(path), account, keys, "")
 
-    calls = CallRepository(old_ctx("Alex")).add_many(
-        [Call(connection=f"old note {i}") for i in range(calls_wanted)]
-    )
+    calls = [
+        old_call(db, team, uuids["Alex"], i, f"old note {i}") for i in range(calls_wanted)
+    ]
     # A reflection as that version wrote it: call link and times in clear columns.
     debrief_uuid = str(uuidlib.uuid4())
     body = {"answers": {}, "feeling": "Sam's own", "note_to_self": ""}
@@ -114,6 +114,37 @@ def _write_old_line(data_dir: Path, calls_wanted: int) -> OldLine:
     )  # fmt: skip
     db.close()
     return OldLine(data_dir, uuids, {c.uuid: c.connection for c in calls}, debrief_uuid)
+
+
+@dataclass
+class OldCall:
+    uuid: str
+    connection: str
+    started_at: str
+
+
+def old_call(db: Database, team: Key, author: str, i: int, note: str) -> OldCall:
+    """A call row as Warmline 0.1 wrote it: exact times, duration and author in clear
+    columns, only what was typed in the body (format 1: bound to its place, not its
+    columns)."""
+    uuid = str(uuidlib.uuid4())
+    started = f"2026-01-{1 + i % 28:02d}T{8 + i % 12:02d}:{i % 60:02d}:00.000000+00:00"
+    ended = started.replace(":00.000000", ":30.000000")
+    body = {
+        "caller_kind": "anonymous", "channel": "phone", "contact_kind": "conversation",
+        "connection": note, "worldview": "", "mutuality": "", "moving_towards": "",
+        "topics": [], "resources_shared": "", "crisis_offered": False,
+        "crisis_connected": False, "follow_up": "",
+    }  # fmt: skip
+    db.table("calls").insert(
+        {
+            "uuid": uuid, "revision": 1, "started_at": started, "ended_at": ended,
+            "duration_s": 30, "author_uuid": author, "shift_uuid": None, "caller_uuid": None,
+            "updated_at": started,
+            "body": seal_json(team, body, SealContext("calls", uuid, "record", "", 1)),
+        }
+    )  # fmt: skip
+    return OldCall(uuid, note, started)
 
 
 @pytest.fixture

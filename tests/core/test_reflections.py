@@ -213,7 +213,7 @@ def test_the_lead_sees_a_name_and_a_time_and_nothing_else(
         "shift_uuid", "answered_at",
     }  # fmt: skip
     row = next(raw(data_dir).query("select * from word_requests"))
-    assert set(row) == {"uuid", "revision", "day", "body"}
+    assert set(row) == {"uuid", "revision", "day", "body", "rev_id", "rev_parent"}
     assert sam.account.uuid.encode() not in row["body"]
     assert SECRET.encode() not in row["body"]
     # Someone who is not the lead it was sent to does not see it on their page.
@@ -244,7 +244,7 @@ def test_a_reflection_draft_says_nothing_in_clear_about_when_or_what(
     rows = list(vault.db.query("select * from drafts"))
     assert len(rows) == 1
     clear = {k: v for k, v in rows[0].items() if k != "body" and v is not None}
-    assert set(clear) <= {"uuid", "revision", "owner_uuid", "day"}
+    assert set(clear) <= {"uuid", "revision", "owner_uuid", "day", "rev_id", "rev_parent"}
     assert len(str(clear["day"])) == 10  # YYYY-MM-DD, no time of day
     history = list(vault.db.query("select * from revisions where table_name = 'drafts'"))
     assert history == []

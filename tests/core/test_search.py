@@ -37,6 +37,7 @@ from warmline.search import (
     too_common,
 )
 from warmline.session import Session
+from warmline.timeutil import to_iso
 
 T0 = datetime(2026, 3, 2, 19, 0, tzinfo=UTC)
 
@@ -207,18 +208,18 @@ def test_stop_words_are_not_searchable_and_say_so(session: Session, calls: list[
 
 
 def test_open_rows_gives_columns_as_stored_and_bodies(session: Session, calls: list[Call]) -> None:
-    rows = list(session.calls.open_rows("caller_uuid is not null", limit=1))
+    rows = list(session.calls.open_rows("uuid = ?", [calls[2].uuid], limit=1))
     assert len(rows) == 1
     clear, body = rows[0]
     assert clear["uuid"] == calls[2].uuid and clear["revision"] == 1
-    stored = next(
-        session._ctx.db.query("select started_at from calls where uuid = ?", [calls[2].uuid])
-    )
-    assert clear["started_at"] == stored["started_at"]  # ISO text, not a datetime
+    assert clear["day"] == calls[2].day and clear["started_at"] is None  # sealed now
     assert "body" not in clear
     assert body is not None and body["connection"] == calls[2].connection
+    assert body["started_at"] == to_iso(calls[2].started_at)  # ISO text, not a datetime
+    assert body["caller_uuid"] == calls[2].caller_uuid
     assert body["topics"] == ["Sleep", "Work"]
-    assert [c["uuid"] for c, _ in session.calls.open_rows()] == [c.uuid for c in reversed(calls)]
+    days = [c["day"] for c, _ in session.calls.open_rows()]
+    assert days == sorted(days, reverse=True) and len(days) == len(calls)
     db = session._ctx.db
     other = next(db.query("select body from calls where uuid = ?", [calls[1].uuid]))["body"]
     db.execute("update calls set body = ? where uuid = ?", [other, calls[0].uuid])
@@ -278,13 +279,45 @@ def test_add_or_update_keeps_the_index_current(session: Session, calls: list[Cal
     index.remove("never indexed")
 
 
-def test_refresh_picks_up_saves_and_deletions(session: Session, calls: list[Call]) -> None:
-    index = built(session)
+def test_saves_through_the_session_reach_its_view_at_once(
+    session: Session, calls: list[Call]
+) -> None:
+    view = session.view
+    assert view.build(session, batch=3)
     edited = session.calls.get(calls[4].uuid)
     edited.connection = "Talked about the allotment"
     session.calls.update(edited)
     added = session.calls.add(Call(started_at=T0 - timedelta(days=1), connection="kites"))
     session.calls.delete(calls[3].uuid)
+    assert view.search("allotment").uuids == [calls[4].uuid]
+    assert view.search("kites").uuids == [added.uuid]
+    assert len(view) == 5
+    assert view.refresh(session) == 0  # nothing another program did
+
+
+def test_refresh_picks_up_another_programs_saves_and_deletions(
+    session: Session, calls: list[Call]
+) -> None:
+    """Another connection to the file (a second copy of the app, a tool) saves and deletes;
+    the view notices through SQLite's data_version and opens only what changed."""
+    import dataclasses
+    import sqlite3
+
+    from sqlite_utils import Database
+
+    from warmline.calls import CallRepository
+
+    index = session.view
+    assert index.build(session, batch=3)
+    other = Database(sqlite3.connect(session._ctx.path))
+    elsewhere = CallRepository(dataclasses.replace(session._ctx, db=other))
+    edited = elsewhere.get(calls[4].uuid)
+    edited.connection = "Talked about the allotment"
+    elsewhere.update(edited)
+    added = elsewhere.add(Call(started_at=T0 - timedelta(days=1), connection="kites"))
+    elsewhere.delete(calls[3].uuid)
+    other.conn.close()
+    assert index.search("allotment").total == 0  # not yet seen
     assert index.refresh(session) == 3  # one edit, one new call, one deletion
     assert index.refresh(session) == 0  # nothing new since
     assert index.search("allotment").uuids == [calls[4].uuid]
@@ -302,7 +335,10 @@ def test_damaged_row_is_indexed_by_its_clear_facts(session: Session, calls: list
     facts = index.facts(calls[0].uuid)
     assert facts is not None and facts.damaged
     assert index.search("group").total == 0
-    assert calls[0].uuid in index.search("", start=T0, limit=None).uuids
+    # Its exact time is sealed in the body that failed: it is listed at the start of its day.
+    day_start = T0.replace(hour=0, minute=0)
+    assert calls[0].uuid in index.search("", start=day_start, limit=None).uuids
+    assert calls[0].uuid not in index.search("", start=T0, limit=None).uuids
     loaded = load_calls(session, [calls[0].uuid, calls[2].uuid])
     assert [c.damaged for c in loaded] == [True, False]
 
@@ -329,20 +365,18 @@ def test_build_reports_progress_and_can_stop(session: Session, calls: list[Call]
 
 
 def test_saves_during_a_stepwise_build_are_not_lost(session: Session, calls: list[Call]) -> None:
-    index = SearchIndex()
+    index = session.view
     assert index.begin_build(session) == (0, 5)
     assert index.build_step(session, 2)
     assert index.progress() == (2, 5)
     # An older call is edited before the build reaches it, a new one arrives behind it.
     edited = session.calls.get(calls[0].uuid)
     edited.connection = "allotment"
-    edited = session.calls.update(edited)
-    index.add_or_update(edited)
+    edited = session.calls.update(edited)  # the session's view takes both saves at once
     new = session.calls.add(Call(started_at=T0 + timedelta(days=1), connection="kites"))
-    index.refresh(session)
     while index.build_step(session, 2):
         pass
-    assert index.ready and index.progress() == (6, 6)
+    assert index.ready and len(index) == 6
     assert index.search("allotment").uuids == [edited.uuid]
     assert index.search("garden ").total == 0
     assert index.search("kites").uuids == [new.uuid]

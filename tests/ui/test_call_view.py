@@ -192,3 +192,28 @@ def test_history_shows_who_edited_and_when(
     assert "Sam" in current and time_text(edit.edited_at) in current
     dialog.list.setCurrentRow(1)
     assert "Sam" in dialog.text.toPlainText() and "Second, by Sam" in dialog.text.toPlainText()
+
+
+def test_history_says_when_a_call_needs_a_look(
+    qtbot: QtBot, backend: Backend, runner: TaskRunner, session: Session,
+    ui_vault: tuple[Vault, Session],
+) -> None:  # fmt: skip
+    """Two computers changed the same version (what sharing a line will bring): both are
+    kept, and the window says so and what to do."""
+    from dataclasses import replace
+
+    from tests.core.test_format3 import edited_elsewhere
+    from warmline.revision_merge import Received, receive
+
+    vault, _ = ui_vault
+    call = session.calls.add(Call(connection="First"))
+    base = next(vault.db.query("select * from calls where uuid = ?", [call.uuid]))
+    session.calls.update(replace(call, connection="Changed here"))
+    row = edited_elsewhere(vault, session, base, "Changed there")
+    assert receive(session.calls, row) is Received.BESIDE
+    dialog = CallHistoryDialog(backend, call.uuid)
+    qtbot.addWidget(dialog)
+    wait_idle(qtbot, runner)
+    assert dialog.summary.text().startswith("Needs a look:")
+    texts = [c.connection for c in dialog.versions]
+    assert sorted(texts) == ["Changed here", "Changed there", "First"]

@@ -94,7 +94,7 @@ def load_caller_rows(session: Session) -> list[CallerRow]:
     """Every regular with their call count and last call, sorted by alias (worker)."""
     rows = []
     for caller in session.callers.all():
-        total = session.calls.count("caller_uuid = ?", [caller.uuid])
+        total = session.calls.count_for_caller(caller.uuid)
         last = session.calls.last_for_caller(caller.uuid) if total else None
         rows.append(CallerRow.from_caller(caller, total, last.started_at if last else None))
     return rows

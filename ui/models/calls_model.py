@@ -41,7 +41,7 @@ from PySide6.QtCore import (
 from ui.backend import Backend, describe
 from ui.models.base import ColumnTableModel
 from ui.search_service import SearchService
-from warmline.calls import Call, CallerKind
+from warmline.calls import Call, CallerKind, sort_iso
 from warmline.ips import channels
 from warmline.search import CallFilter, SearchResult, load_calls
 from warmline.session import Session
@@ -89,6 +89,7 @@ class CallRow:
     topics: tuple[str, ...]
     follow_up: bool
     damaged: bool
+    day: str = ""
 
     @classmethod
     def from_call(cls, call: Call) -> CallRow:
@@ -105,21 +106,14 @@ class CallRow:
             topics=() if call.damaged else tuple(call.topics),
             follow_up=False if call.damaged else call.has_follow_up,
             damaged=call.damaged,
+            day=call.day,
         )
 
 
 def rows_page(session: Session, after: CallRow | None, limit: int = PAGE_SIZE) -> list[CallRow]:
     """A page of rows, newest first: the first page, or the one after ``after`` (worker)."""
-    if after is None:
-        calls = session.calls.page(0, limit)
-    else:
-        started = to_iso(after.started_at)
-        calls = session.calls.select(
-            "started_at <= ? and (started_at < ? or uuid > ?)",
-            [started, started, after.uuid],
-            limit=limit,
-        )
-    return [CallRow.from_call(c) for c in calls]
+    key = None if after is None else (sort_iso(to_iso(after.started_at), after.day), after.uuid)
+    return [CallRow.from_call(c) for c in session.calls.newest(limit, key)]
 
 
 def rows_for(session: Session, uuids: Sequence[str]) -> list[CallRow]:

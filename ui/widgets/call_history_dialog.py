@@ -5,9 +5,13 @@ checked against what was first written (the person a note is about may ask what 
 This dialog only reads them; nothing here can change a call.
 
 Each version says who saved it and when: the first is the call's author; each later one
-comes from :meth:`~warmline.records.Repository.edits`, which reads the account and time the
-core already keeps in clear beside each sealed earlier body. Names come from the accounts
-the backend already holds, so nothing new is unsealed or stored to show them.
+comes from :meth:`~warmline.records.Repository.edits`, which opens the sealed note of who
+replaced each earlier version and when. Names come from the accounts the backend already
+holds.
+
+A call changed on two computers from the same version (only sharing one line between
+workstations makes that; see docs/sync.md) keeps both: the window says so, and saving the
+call again settles it.
 """
 
 from __future__ import annotations
@@ -75,6 +79,12 @@ def version_text(call: Call, saved_by: str = "") -> str:
     return f"{saved_by[:1].upper()}{saved_by[1:]}.\n\n{body}" if saved_by else body
 
 
+NEEDS_A_LOOK = _tr(
+    "Needs a look: this call was changed on two computers at the same time, and both "
+    "versions are kept here. Save the call again with the words that should stay."
+)
+
+
 class CallHistoryDialog(QDialog):
     """Lists the versions of one call, oldest first, with the chosen one's notes beside it."""
 
@@ -115,9 +125,10 @@ class CallHistoryDialog(QDialog):
         layout.addWidget(buttons)
         self.list.currentRowChanged.connect(self._show_version)
 
-        def load(session: Session) -> tuple[list[Call], list[Edit]]:
+        def load(session: Session) -> tuple[list[Call], list[Edit], bool]:
             versions = [*session.calls.history(call_uuid), session.calls.get(call_uuid)]
-            return versions, session.calls.edits(call_uuid)
+            both = call_uuid in session.calls.needs_look()
+            return versions, session.calls.edits(call_uuid), both
 
         backend.run(load, self._loaded, self._failed)
 
@@ -125,8 +136,8 @@ class CallHistoryDialog(QDialog):
     def versions(self) -> list[Call]:
         return list(self._versions)
 
-    def _loaded(self, result: tuple[list[Call], list[Edit]]) -> None:
-        versions, edits = result
+    def _loaded(self, result: tuple[list[Call], list[Edit], bool]) -> None:
+        versions, edits, needs_look = result
         self._versions = versions
         by_revision = {edit.revision: edit for edit in edits}
         author = versions[-1].author_uuid if versions else ""
@@ -155,6 +166,9 @@ class CallHistoryDialog(QDialog):
                 + " "
                 + self.tr("Pick a version to read it; nothing here changes it.")
             )
+        if needs_look:
+            self.summary.setText(NEEDS_A_LOOK + " " + self.summary.text())
+            set_role(self.summary, "banner")
         if versions:
             self.list.setCurrentRow(0 if last else last)
             self.list.setFocus()
