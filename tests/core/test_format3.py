@@ -24,6 +24,7 @@ from warmline.debriefs import Debrief
 from warmline.handovers import Handover
 from warmline.revision_merge import Received, receive
 from warmline.session import Session
+from warmline.shifts import Shift
 from warmline.vault import Vault
 
 T0 = datetime(2026, 11, 3, 19, 47, 31, 123456, tzinfo=UTC)
@@ -217,11 +218,9 @@ def test_regulars_and_shifts_are_answered_from_the_view(
     assert newest is not None and newest.connection == "call 2"
     since = session.calls.count_for_caller_since(robin.uuid, T0 + timedelta(minutes=30))
     assert since == 2
-    assert [c.connection for c in session.calls.for_shift(shift.uuid)] == [  # type: ignore[attr-defined]
-        "call 2",
-        "call 1",
-        "edited",
-    ]
+    assert isinstance(shift, Shift)
+    in_shift = [c.connection for c in session.calls.for_shift(shift.uuid)]
+    assert in_shift == ["call 2", "call 1", "edited"]
 
 
 def test_newest_pages_follow_the_exact_order_across_days(session: Session) -> None:
@@ -231,7 +230,12 @@ def test_newest_pages_follow_the_exact_order_across_days(session: Session) -> No
     rng = random.Random(7)
     moments = [T0 - timedelta(hours=rng.randrange(0, 24 * 20)) for _ in range(60)]
     session.calls.add_many([Call(started_at=m, connection=str(i)) for i, m in enumerate(moments)])
-    expected = [c.uuid for c in sorted(session.calls.select(), key=lambda c: (-c.started_at.timestamp(), c.uuid))]  # type: ignore[union-attr]
+
+    def exact(call: Call) -> tuple[float, str]:
+        assert call.started_at is not None
+        return -call.started_at.timestamp(), call.uuid
+
+    expected = [c.uuid for c in sorted(session.calls.select(), key=exact)]
     got: list[str] = []
     after = None
     while True:
@@ -245,9 +249,7 @@ def test_newest_pages_follow_the_exact_order_across_days(session: Session) -> No
     assert [c.uuid for c in session.calls.page(10, 10)] == expected[10:20]
 
 
-def test_two_revisions_with_the_same_parent_are_both_kept(
-    vault: Vault, session: Session
-) -> None:
+def test_two_revisions_with_the_same_parent_are_both_kept(vault: Vault, session: Session) -> None:
     """What sync will do: the same call edited on two workstations from one version."""
     call = session.calls.add(Call(started_at=T0, connection="first"))
     base = next(vault.db.query("select * from calls where uuid = ?", [call.uuid]))
