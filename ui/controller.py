@@ -32,6 +32,7 @@ from ui.pages import page_types, wire_pages
 from ui.preferences import Preferences, last_appearance
 from ui.prompts import Prompts
 from ui.reseal_service import ResealService
+from ui.retention_service import RetentionService
 from ui.return_clicks import install as install_return_clicks
 from ui.screens.first_run import FirstRunScreen
 from ui.screens.unlock import UnlockScreen
@@ -81,6 +82,7 @@ class AppController(QObject):
         self.backend: Backend | None = None
         self.search: Any = None
         self.reseal: ResealService | None = None
+        self.retention: RetentionService | None = None
         self.accounts: list[Account] = []
         self._last_account: str | None = None
         self._closing = False
@@ -309,6 +311,7 @@ class AppController(QObject):
         backend.records_changed.connect(self._records_changed)
         self.search = self._start_search(backend)
         self.reseal = self._start_reseal(backend)
+        self.retention = self._start_retention(backend)
         prefs = Preferences(session.account.uuid)
         prefs.load()
         app = QApplication.instance()
@@ -358,6 +361,23 @@ class AppController(QObject):
         service.progress.connect(self._reseal_progress)
         service.finished.connect(
             lambda: self._status(self.tr("All notes are up to date with the team's lock."))
+        )
+        service.failed.connect(self._status)
+        service.start()
+        return service
+
+    def _start_retention(self, backend: Backend) -> RetentionService:
+        """Erase notes older than the team chose (nothing, unless a coordinator chose)."""
+        service = RetentionService(backend, parent=self)
+        service.progress.connect(
+            lambda _done, left: self._status(
+                self.tr("Erasing old notes as the team chose: {left} to go.").format(
+                    left=f"{left:,}"
+                )
+            )
+        )
+        service.finished.connect(
+            lambda: self._status(self.tr("Old notes were erased as the team chose."))
         )
         service.failed.connect(self._status)
         service.start()
@@ -440,10 +460,11 @@ class AppController(QObject):
         if self.search is not None:
             self.search.clear()
             self.search = None
-        if self.reseal is not None:
-            self.reseal.clear()
-            self.reseal.deleteLater()
-            self.reseal = None
+        for service in (self.reseal, self.retention):
+            if service is not None:
+                service.clear()
+                service.deleteLater()
+        self.reseal = self.retention = None
         self.window.clear_workspace()
         self.session = None
         # Queued behind the draft saves above, so they land before the keys are dropped.
@@ -456,9 +477,7 @@ class AppController(QObject):
             self._submit(vault.accounts, self._accounts_after_lock)
             self._show_unlock()
             if resume:
-                kept = self.tr(
-                    "What you were writing is kept safe, sealed, for when you unlock."
-                )
+                kept = self.tr("What you were writing is kept safe, sealed, for when you unlock.")
                 reason = f"{reason} {kept}" if reason else kept
             self.unlock_screen.set_lock_reason(reason)
         self.locked.emit()

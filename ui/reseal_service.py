@@ -13,15 +13,36 @@ whichever workstation is unlocked next.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from PySide6.QtCore import QObject, Signal
 
 from ui.backend import Backend, describe
-from warmline.rotation import Reseal, ResealProgress
 from warmline.session import Session
 
 
+class Progress(Protocol):
+    done: int
+    left: int
+    finished: bool
+
+
+class StepJob(Protocol):
+    """A job worked through in batches on the worker: Reseal, Retention."""
+
+    def left(self) -> int: ...
+
+    def step(self) -> Progress: ...
+
+
 class ResealService(QObject):
-    """Runs re-seal batches for one unlocked session until nothing older is left."""
+    """Runs re-seal batches for one unlocked session until nothing older is left.
+
+    Other batch jobs (retention) reuse it by overriding :meth:`_make_job` and
+    :attr:`triggers`."""
+
+    #: records_changed kinds after which the job looks for work again.
+    triggers: tuple[str, ...] = ("accounts", "team-key")
 
     progress = Signal(int, int)  # re-sealed so far, left
     finished = Signal()
@@ -31,7 +52,7 @@ class ResealService(QObject):
         super().__init__(parent)
         self._backend: Backend | None = backend
         self._batch = batch
-        self._job: Reseal | None = None
+        self._job: StepJob | None = None
         self._running = False
         backend.records_changed.connect(self._records_changed)
 
@@ -47,8 +68,8 @@ class ResealService(QObject):
         self._running = True
 
         def begin(session: Session) -> int:
-            self._job = session.reseal(self._batch)
-            return self._job.left()
+            job = self._job = self._make_job(session)
+            return job.left()
 
         backend.run(begin, self._began, self._failed)
 
@@ -67,7 +88,10 @@ class ResealService(QObject):
         if backend.run(lambda _session: job.step(), self._stepped, self._failed) is None:
             self._running = False
 
-    def _stepped(self, progress: ResealProgress) -> None:
+    def _make_job(self, session: Session) -> StepJob:
+        return session.reseal(self._batch)
+
+    def _stepped(self, progress: Progress) -> None:
         self.progress.emit(progress.done, progress.left)
         if progress.finished or progress.left == 0:
             self._running = False
@@ -80,7 +104,7 @@ class ResealService(QObject):
         self.failed.emit(describe(error))
 
     def _records_changed(self, kind: str) -> None:
-        if kind in ("accounts", "team-key"):
+        if kind in self.triggers:
             self.start()
 
     def clear(self) -> None:

@@ -35,6 +35,7 @@ from ui.preferences import DebriefDefault, Preferences
 from ui.prompts import Prompts
 from ui.screens.base import Page
 from ui.theme import TEXT_SCALE_MAX, TEXT_SCALE_MIN, Theme, apply_theme, set_role
+from ui.widgets.retention_card import RetentionCard
 from warmline.reports import LEADS_SETTING
 from warmline.session import Session
 from warmline.team_settings import (
@@ -66,6 +67,8 @@ class SettingsPage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(self._build_team_card())
+        self.retention_card = RetentionCard(backend)  # coordinators only
+        layout.addWidget(self.retention_card)
         layout.addWidget(self._build_mine_card())
         layout.addStretch(1)
 
@@ -79,7 +82,12 @@ class SettingsPage(Page):
         self.setTabOrder(self.up_button, self.down_button)
         self.setTabOrder(self.down_button, self.reports_check)
         self.setTabOrder(self.reports_check, self.save_button)
-        self.setTabOrder(self.save_button, self.theme_combo)
+        retention = self.retention_card
+        self.setTabOrder(self.save_button, retention.calls_combo)
+        self.setTabOrder(retention.calls_combo, retention.handovers_combo)
+        self.setTabOrder(retention.handovers_combo, retention.check_button)
+        self.setTabOrder(retention.check_button, retention.save_button)
+        self.setTabOrder(retention.save_button, self.theme_combo)
         self.setTabOrder(self.theme_combo, self.text_size_spin)
         self.setTabOrder(self.text_size_spin, self.debrief_combo)
 
