@@ -166,6 +166,11 @@ class CallRepository(SealedTimesRepository[Call]):
         self.view.add_or_update(saved)
         return saved
 
+    def rewrite_forgetting_history(self, records: Sequence[Call]) -> list[Call]:
+        saved = super().rewrite_forgetting_history([self._prepare(rec) for rec in records])
+        self.view.refresh_text(saved)
+        return saved
+
     def delete(self, record_uuid: str) -> None:
         super().delete(record_uuid)
         self.view.remove(record_uuid)

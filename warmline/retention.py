@@ -19,10 +19,11 @@ What a run erases:
   open is still work to do, and is left);
 * every **earlier version** of each of those records.
 
-Each record is rewritten at a new revision with the text gone and its history deleted, in
-one transaction. ``secure_delete`` overwrites the freed bytes in the file; at the end the
-WAL is checkpointed and truncated and the file is ``VACUUM``-ed, so nothing of the old text
-stays in the WAL, in free pages or in a page an index once used.
+Each record is rewritten at a new revision with the text gone and its history deleted; a
+batch of them is one transaction, so a crash leaves each record either as it was or erased.
+``secure_delete`` overwrites the freed bytes in the file; at the end the WAL is checkpointed
+and truncated and the file is ``VACUUM``-ed, so nothing of the old text stays in the WAL,
+in free pages or in a page an index once used.
 
 Reflections are never touched: they follow their own author's choice, not the team's.
 
@@ -42,7 +43,7 @@ from warmline.calls import Call
 from warmline.db import checkpoint, writing
 from warmline.errors import InvalidInput, NotAllowed
 from warmline.handovers import SECTIONS
-from warmline.records import Record, Repository
+from warmline.records import Repository
 from warmline.session import Session
 from warmline.timeutil import utcnow
 
@@ -51,6 +52,8 @@ SETTING_KEY = "retention"
 MIN_DAYS = 30
 MAX_DAYS = 36_500
 FORMER_REGULAR = "Former regular"
+#: The kinds of record a run erases, in the order a batch handles them.
+KINDS = ("calls", "regulars", "handovers", "followups")
 #: The free text of a call (what a person typed about the caller).
 CALL_TEXT = (*Call.IPS_FIELDS, "resources_shared", "follow_up")
 
@@ -153,9 +156,12 @@ class Retention:
         if self._plan is None:
             self._plan = self._find()
         chunk, self._plan = self._plan[: self.batch], self._plan[self.batch :]
-        for kind, uuid in chunk:
-            if self._erase(kind, uuid):
-                self.done += 1
+        ctx = self.session.calls._ctx
+        with writing(ctx.db, ctx.path):  # one transaction (one fsync) per batch
+            for kind in KINDS:
+                uuids = [uuid for k, uuid in chunk if k == kind]
+                if uuids:
+                    self.done += self._erase(kind, uuids)
         if self._plan:
             return RetentionProgress(self.done, len(self._plan), False)
         self._tidy()
@@ -206,34 +212,34 @@ class Retention:
 
     # --- erasing -------------------------------------------------------------------------
 
-    def _erase(self, kind: str, uuid: str) -> bool:
+    def _erase(self, kind: str, uuids: list[str]) -> int:
+        """Rewrite these records of one kind with their free text gone and no history."""
         s = self.session
-        repo: Repository[Any]
-        blank: dict[str, Any] = dict.fromkeys(CALL_TEXT if kind == "calls" else SECTIONS, "")
         if kind == "calls":
-            repo = s.calls
-            rec: Record = replace(s.calls.get(uuid), **blank)
-        elif kind == "regulars":
-            repo = s.callers
-            caller = s.callers.get(uuid)
-            rec = replace(caller, alias=FORMER_REGULAR, notes="", agreement_notes="")
-        elif kind == "handovers":
-            repo = s.handovers
-            rec = replace(s.handovers.get(uuid), summary={}, **blank)
-            self._erase_replies(uuid)
-        else:
-            repo = s.followups
-            rec = replace(s.followups.get(uuid), text="", done_note="")
-        if rec.damaged:
-            return False
-        _rewrite_without_history(repo, rec)
-        return True
-
-    def _erase_replies(self, handover_uuid: str) -> None:
-        acks = self.session.handovers.acks
-        for ack in acks.select():
-            if ack.handover_uuid == handover_uuid and ack.reply and not ack.damaged:
-                _rewrite_without_history(acks, replace(ack, reply=""))
+            blank: dict[str, Any] = dict.fromkeys(CALL_TEXT, "")
+            calls = [replace(c, **blank) for c in s.calls.load(uuids)]
+            return len(s.calls.rewrite_forgetting_history(calls))
+        if kind == "regulars":
+            wanted = set(uuids)
+            callers = [
+                replace(c, alias=FORMER_REGULAR, notes="", agreement_notes="")
+                for c in s.callers.select()
+                if c.uuid in wanted
+            ]
+            return len(s.callers.rewrite_forgetting_history(callers))
+        if kind == "handovers":
+            blank = dict.fromkeys(SECTIONS, "")
+            handovers = [replace(s.handovers.get(uuid), summary={}, **blank) for uuid in uuids]
+            wanted = set(uuids)
+            replies = [
+                replace(a, reply="")
+                for a in s.handovers.acks.select()
+                if a.handover_uuid in wanted and a.reply
+            ]
+            s.handovers.acks.rewrite_forgetting_history(replies)
+            return len(s.handovers.rewrite_forgetting_history(handovers))
+        followups = [replace(s.followups.get(uuid), text="", done_note="") for uuid in uuids]
+        return len(s.followups.rewrite_forgetting_history(followups))
 
     def _tidy(self) -> None:
         """Push the rewritten pages into the file, empty the WAL and rebuild the file so
@@ -260,13 +266,3 @@ def _older(repo: Repository[Any], first_kept: str, batch: int = 1000) -> list[li
 
 def _has_text(rec: Any, names: tuple[str, ...]) -> bool:
     return not rec.damaged and any(str(getattr(rec, name) or "").strip() for name in names)
-
-
-def _rewrite_without_history(repo: Repository[Any], rec: Record) -> None:
-    """Save ``rec`` and delete every earlier version of it, in one transaction."""
-    with writing(repo._ctx.db, repo._ctx.path) as db:
-        repo.update(rec)
-        db.execute(
-            "delete from revisions where table_name = ? and record_uuid = ?",
-            [repo.table, rec.uuid],
-        )

@@ -671,6 +671,29 @@ class SearchIndex:
             self._merge_vocabulary(d, words_before)
             return added
 
+    def refresh_text(self, calls: Sequence[Call]) -> None:
+        """New words (and revision) for calls whose time, people and links did not change,
+        such as notes erased by retention: cheaper than retiring and adding each, which
+        scans every filter it is in."""
+        with self._lock:
+            d = self._data
+            codes, words_before = d.codes, len(d.codes)
+            for call in calls:
+                doc = d.ids.get(call.uuid)
+                held = None if doc is None else d.facts[doc]
+                if doc is None or held is None or call.damaged:
+                    continue
+                d.facts[doc] = (
+                    held[_UUID], call.revision, held[_AUTHOR], held[_SHIFT], held[_CALLER],
+                    held[_TOPICS], call.has_follow_up, False,
+                )  # fmt: skip
+                words = _index_words(call.note_text())
+                if len(words) > 1:
+                    d.signatures[doc] = "".join(itemgetter(*words)(codes))
+                else:
+                    d.signatures[doc] = codes[words[0]] if words else ""
+            self._merge_vocabulary(d, words_before)
+
     def remove(self, call_uuid: str) -> None:
         """Forget a deleted call (a no-op if it was never indexed)."""
         with self._lock:
