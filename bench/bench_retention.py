@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
-from bench.bench_rotation import NOW, fresh_vault, insert
+from bench.bench_rotation import NOW, fresh_vault, insert, run_service_in_app
 from warmline.calls import Call
 from warmline.fiction import FictionGenerator
 from warmline.retention import Retention, RetentionPolicy
@@ -74,41 +74,14 @@ def measure_core(n: int, root: Path) -> dict[str, Any]:
 
 
 def measure_gui(n: int, root: Path) -> dict[str, Any]:
-    from PySide6.QtWidgets import QApplication
-
-    from bench.bench_calls_list import StallMeter, wait_until
-    from ui.backend import Backend
-    from ui.clipboard import SafeClipboard
-    from ui.clock import SystemClock
     from ui.retention_service import RetentionService
-    from ui.tasks import TaskRunner
     from warmline.retention import save_policy
 
-    app = QApplication.instance() or QApplication([])
     vault, session = fresh_vault(root / f"gui-{n}")
     insert(session, two_years(n, session))
     save_policy(session, POLICY)
-    runner = TaskRunner()
-    backend = Backend(runner, session, SystemClock(), SafeClipboard(), vault.line_name)
-    service = RetentionService(backend, batch=300)
-    finished: list[bool] = []
-    service.finished.connect(lambda: finished.append(True))
-    meter = StallMeter()
-    meter.start()
-    start = time.perf_counter()
-    service.start()
-    wait_until(lambda: bool(finished), [service.finished], timeout_s=900)
-    took = time.perf_counter() - start
-    stalls = meter.stop()
-    backend.close()
-    runner.shutdown(wait=True)
-    vault.close()
-    del app
-    return {
-        "calls": n,
-        "in_app_s": round(took, 2),
-        "longest_gui_stall_ms": stalls["longest_stall_ms"],
-    }
+    result = run_service_in_app(vault, session, lambda b: RetentionService(b, batch=300))
+    return {"calls": n, **result}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -369,16 +369,23 @@ class AppController(QObject):
     def _start_retention(self, backend: Backend) -> RetentionService:
         """Erase notes older than the team chose (nothing, unless a coordinator chose)."""
         service = RetentionService(backend, parent=self)
-        service.progress.connect(
-            lambda _done, left: self._status(
-                self.tr("Erasing old notes as the team chose: {left} to go.").format(
-                    left=f"{left:,}"
+
+        # Said only when something was erased: with a choice made, every unlock looks
+        # through the old notes again and usually finds nothing left to do.
+        def erasing(done: int, _left: int) -> None:
+            if done:
+                self._status(
+                    self.tr("Erasing old notes as the team chose: {n} so far.").format(
+                        n=f"{done:,}"
+                    )
                 )
-            )
-        )
-        service.finished.connect(
-            lambda: self._status(self.tr("Old notes were erased as the team chose."))
-        )
+
+        def erased() -> None:
+            if service.done:
+                self._status(self.tr("Old notes were erased as the team chose."))
+
+        service.progress.connect(erasing)
+        service.finished.connect(erased)
         service.failed.connect(self._status)
         service.start()
         return service

@@ -53,6 +53,8 @@ class ResealService(QObject):
         self._backend: Backend | None = backend
         self._batch = batch
         self._job: StepJob | None = None
+        #: How many records the current job has changed so far.
+        self.done = 0
         self._running = False
         backend.records_changed.connect(self._records_changed)
 
@@ -92,6 +94,7 @@ class ResealService(QObject):
         return session.reseal(self._batch)
 
     def _stepped(self, progress: Progress) -> None:
+        self.done = progress.done
         self.progress.emit(progress.done, progress.left)
         if progress.finished or progress.left == 0:
             self._running = False

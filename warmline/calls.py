@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
 from warmline.errors import InvalidInput
+from warmline.moved_columns import MOVED
 from warmline.records import Record, Unlocked
 from warmline.sealed_meta import SealedTimesRepository, coarse_day
 from warmline.timeutil import to_iso, utcnow
@@ -105,13 +106,7 @@ class CallRepository(SealedTimesRepository[Call]):
     record_type = Call
     clear_fields = ("day",)
     sealed_fields = (
-        "started_at",
-        "ended_at",
-        "duration_s",
-        "author_uuid",
-        "shift_uuid",
-        "caller_uuid",
-        "updated_at",
+        *MOVED["calls"],  # the facts record format 3 moved out of the clear columns
         "caller_kind",
         "channel",
         "contact_kind",

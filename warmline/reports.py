@@ -16,8 +16,6 @@ its worker thread with progress, the way the search index is built.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import itertools
 import statistics
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -29,6 +27,7 @@ from warmline import ips
 from warmline.calls import Call, CallerKind
 from warmline.errors import Locked, NotAllowed
 from warmline.followups import FollowUp
+from warmline.gc_pause import collector_paused
 from warmline.shifts import Shift
 from warmline.timeutil import to_iso
 
@@ -466,25 +465,6 @@ def check_allowed(session: Session) -> None:
         )
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Keep Python's cycle collector out of one step.
-
-    A step makes a few thousand short-lived dicts (one per opened call), freed by reference
-    counting as soon as they are counted; none form cycles. Left on, the collector still
-    runs every few hundred of them and now and then walks the whole heap (the app's widgets
-    included), which cost a third of the report's time and held the GUI thread for hundreds
-    of milliseconds. A step is tens of milliseconds, after which collection resumes.
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
-
-
 class ReportRun:
     """One report, counted a batch of calls at a time (see the module docstring).
 
@@ -506,7 +486,7 @@ class ReportRun:
     def begin(self, session: Session) -> tuple[int, int]:
         check_allowed(session)
         self._tally = Tally(self.period, self.zone, session.settings.topics())
-        with _collector_paused():  # thousands of shifts, opened, counted and dropped
+        with collector_paused():  # thousands of shifts, opened, counted and dropped
             self._tally.add_shifts(session.shifts.select())
             self._tally.add_followups(session.followups.all())
         self.total = session.calls.count()
@@ -520,7 +500,7 @@ class ReportRun:
         if self._tally is None or self._rows is None:
             raise RuntimeError("begin() first")
         check_allowed(session)
-        with _collector_paused():
+        with collector_paused():
             page = list(itertools.islice(self._rows, self.batch))
             counting = bool(page) and self._tally.add_calls(page)
         if not counting or len(page) < self.batch:

@@ -42,6 +42,7 @@ from warmline.accounts import Role
 from warmline.calls import Call
 from warmline.db import checkpoint, writing
 from warmline.errors import InvalidInput, NotAllowed
+from warmline.gc_pause import collector_paused
 from warmline.handovers import SECTIONS
 from warmline.records import Repository
 from warmline.session import Session
@@ -129,42 +130,82 @@ class RetentionProgress:
 
 @dataclass
 class Retention:
-    """One run of the policy over the unlocked session's line, a batch at a time."""
+    """One run of the policy over the unlocked session's line, a batch at a time.
+
+    Nothing is planned up front (at 100,000 calls that would be one long task): each step
+    opens the next ``batch`` old rows of one kind, by day and then UUID, and erases those
+    that still hold text; regulars come last (they need the newest call of each). ``left``
+    is the number of old rows still to look at, from the clear days alone.
+    """
 
     session: Session
     policy: RetentionPolicy
     today: date = field(default_factory=lambda: utcnow().date())
     batch: int = 300
     done: int = 0
-    _plan: list[tuple[str, str]] | None = None  # (kind, uuid) still to erase
+    _kinds: list[str] | None = None
+    _cursor: str = ""
+    _left: int | None = None
 
     def preview(self) -> RetentionCounts:
         """What a run would change now (opens the old records; run it on the worker)."""
         counts = RetentionCounts()
-        for kind, _uuid in self._find():
-            setattr(counts, kind, getattr(counts, kind) + 1)
+        with collector_paused():
+            for kind in KINDS:
+                cut = self._cutoff(kind)
+                if cut is None:
+                    continue
+                if kind == "regulars":
+                    counts.regulars = len(self._former_regulars(cut))
+                    continue
+                for page in _older(self._repo(kind), cut):
+                    setattr(counts, kind, getattr(counts, kind) + len(self._wanted(kind, page)))
         return counts
 
     def left(self) -> int:
-        if self._plan is None:
-            self._plan = self._find()
-        return len(self._plan)
+        if self._left is None:
+            self._left = sum(
+                self._repo(kind).count("day < ?", [cut])
+                for kind in KINDS
+                if kind != "regulars" and (cut := self._cutoff(kind)) is not None
+            )
+        return self._left
 
     def step(self) -> RetentionProgress:
-        """Erase up to ``batch`` records, each in its own transaction; tidy the file at
-        the end (checkpoint, VACUUM) so the old text is gone from every page."""
-        if self._plan is None:
-            self._plan = self._find()
-        chunk, self._plan = self._plan[: self.batch], self._plan[self.batch :]
+        """Look at up to ``batch`` old rows and erase those with text left, in one
+        transaction; at the very end tidy the file (checkpoint, VACUUM) so the old text is
+        gone from every page."""
+        if self._kinds is None:
+            self._kinds = [kind for kind in KINDS if self._cutoff(kind) is not None]
+            self.left()
         ctx = self.session.calls._ctx
-        with writing(ctx.db, ctx.path):  # one transaction (one fsync) per batch
-            for kind in KINDS:
-                uuids = [uuid for k, uuid in chunk if k == kind]
-                if uuids:
-                    self.done += self._erase(kind, uuids)
-        if self._plan:
-            return RetentionProgress(self.done, len(self._plan), False)
-        self._tidy()
+        with collector_paused(), writing(ctx.db, ctx.path):  # one fsync per batch
+            budget = self.batch
+            while budget > 0 and self._kinds:
+                kind = self._kinds[0]
+                cut = self._cutoff(kind)
+                assert cut is not None
+                if kind == "regulars":
+                    former = set(self._former_regulars(cut))
+                    callers = [c for c in self.session.callers.select() if c.uuid in former]
+                    self.done += self._erase(kind, callers)
+                    self._kinds.pop(0)
+                    continue
+                page = self._repo(kind).select(
+                    "day < ? and uuid > ?", [cut, self._cursor], order_by="uuid", limit=budget
+                )
+                if not page:
+                    self._kinds.pop(0)
+                    self._cursor = ""
+                    continue
+                self._cursor = page[-1].uuid
+                budget -= len(page)
+                self._left = max(0, (self._left or 0) - len(page))
+                self.done += self._erase(kind, self._wanted(kind, page))
+        if self._kinds:
+            return RetentionProgress(self.done, max(1, self._left or 0), False)
+        if self.done:
+            self._tidy()
         return RetentionProgress(self.done, 0, True)
 
     def run(self) -> RetentionProgress:
@@ -175,26 +216,28 @@ class Retention:
 
     # --- finding -------------------------------------------------------------------------
 
-    def _find(self) -> list[tuple[str, str]]:
-        s, out = self.session, []
-        calls_from = cutoff(self.policy.calls_days, self.today)
-        if calls_from is not None:
-            for calls in _older(s.calls, calls_from):
-                out += [("calls", c.uuid) for c in calls if _has_text(c, CALL_TEXT)]
-            out += [("regulars", uuid) for uuid in self._former_regulars(calls_from)]
-        notes_from = cutoff(self.policy.handovers_days, self.today)
-        if notes_from is not None:
-            for handovers in _older(s.handovers, notes_from):
-                out += [
-                    ("handovers", h.uuid) for h in handovers if _has_text(h, SECTIONS) or h.summary
-                ]
-            for followups in _older(s.followups, notes_from):
-                out += [
-                    ("followups", f.uuid)
-                    for f in followups
-                    if not f.is_open and _has_text(f, ("text", "done_note"))
-                ]
-        return out
+    def _cutoff(self, kind: str) -> str | None:
+        days = self.policy.calls_days if kind in ("calls", "regulars") else None
+        if kind in ("handovers", "followups"):
+            days = self.policy.handovers_days
+        return cutoff(days, self.today)
+
+    def _repo(self, kind: str) -> Repository[Any]:
+        s = self.session
+        repos: dict[str, Repository[Any]] = {
+            "calls": s.calls, "handovers": s.handovers, "followups": s.followups,
+            "regulars": s.callers,
+        }  # fmt: skip
+        return repos[kind]
+
+    @staticmethod
+    def _wanted(kind: str, page: list[Any]) -> list[Any]:
+        """The records of a page that still hold text this policy erases."""
+        if kind == "calls":
+            return [c for c in page if _has_text(c, CALL_TEXT)]
+        if kind == "handovers":
+            return [h for h in page if _has_text(h, SECTIONS) or (h.summary and not h.damaged)]
+        return [f for f in page if not f.is_open and _has_text(f, ("text", "done_note"))]
 
     def _former_regulars(self, calls_from: str) -> list[str]:
         s = self.session
@@ -212,33 +255,31 @@ class Retention:
 
     # --- erasing -------------------------------------------------------------------------
 
-    def _erase(self, kind: str, uuids: list[str]) -> int:
+    def _erase(self, kind: str, records: list[Any]) -> int:
         """Rewrite these records of one kind with their free text gone and no history."""
+        if not records:
+            return 0
         s = self.session
         if kind == "calls":
             blank: dict[str, Any] = dict.fromkeys(CALL_TEXT, "")
-            calls = [replace(c, **blank) for c in s.calls.load(uuids)]
-            return len(s.calls.rewrite_forgetting_history(calls))
+            return len(s.calls.rewrite_forgetting_history([replace(c, **blank) for c in records]))
         if kind == "regulars":
-            wanted = set(uuids)
-            callers = [
-                replace(c, alias=FORMER_REGULAR, notes="", agreement_notes="")
-                for c in s.callers.select()
-                if c.uuid in wanted
+            erased = [
+                replace(c, alias=FORMER_REGULAR, notes="", agreement_notes="") for c in records
             ]
-            return len(s.callers.rewrite_forgetting_history(callers))
+            return len(s.callers.rewrite_forgetting_history(erased))
         if kind == "handovers":
             blank = dict.fromkeys(SECTIONS, "")
-            handovers = [replace(s.handovers.get(uuid), summary={}, **blank) for uuid in uuids]
-            wanted = set(uuids)
+            wanted = {h.uuid for h in records}
             replies = [
                 replace(a, reply="")
                 for a in s.handovers.acks.select()
                 if a.handover_uuid in wanted and a.reply
             ]
             s.handovers.acks.rewrite_forgetting_history(replies)
+            handovers = [replace(h, summary={}, **blank) for h in records]
             return len(s.handovers.rewrite_forgetting_history(handovers))
-        followups = [replace(s.followups.get(uuid), text="", done_note="") for uuid in uuids]
+        followups = [replace(f, text="", done_note="") for f in records]
         return len(s.followups.rewrite_forgetting_history(followups))
 
     def _tidy(self) -> None:
