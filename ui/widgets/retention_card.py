@@ -145,16 +145,30 @@ class RetentionCard(QFrame):
         self._backend.run(count, lambda c: self.result.setText(counts_text(c)), self._failed)
 
     def save(self) -> None:
+        """Save the choice; switching erasing on first counts what it would erase and
+        asks with that count in front of the person."""
         policy = self.policy()
-        if policy.active:
-            question = self.tr(
-                "From now on, notes older than you chose are erased for good, on this "
-                "computer and after every unlock. Nobody can bring them back. Save?"
-            )
-            title = self.tr("Erase old notes?")
-            if not Prompts.confirm(self, title, question, self.tr("Save"), self.tr("Not now")):
-                return
+        if not policy.active:
+            self._store(policy)
+            return
+        self.result.setText(self.tr("Counting…"))
 
+        def count(session: Session) -> RetentionCounts:
+            return Retention(session, policy).preview()
+
+        self._backend.run(count, lambda c: self._confirm(policy, c), self._failed)
+
+    def _confirm(self, policy: RetentionPolicy, counts: RetentionCounts) -> None:
+        self.result.setText(counts_text(counts))
+        question = self.tr(
+            "{counts} From now on, notes older than you chose are erased for good after every "
+            "unlock. Nobody can bring them back. Save?"
+        ).format(counts=counts_text(counts))
+        title = self.tr("Erase old notes?")
+        if Prompts.confirm(self, title, question, self.tr("Save"), self.tr("Not now")):
+            self._store(policy)
+
+    def _store(self, policy: RetentionPolicy) -> None:
         def work(session: Session) -> None:
             save_policy(session, policy)
 
