@@ -109,9 +109,10 @@ class RetentionCard(QFrame):
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(self.result)
-        self.setVisible(backend.is_coordinator)
         if backend.is_coordinator:
             backend.run(load_policy, self._loaded)
+        else:
+            self.hide()  # (never show() here: without a parent yet it would open a window)
 
     def _combo(self, name: str, accessible: str) -> QComboBox:
         combo = QComboBox()
