@@ -22,7 +22,7 @@ from sqlite_utils import Database, Migrations
 
 from warmline.errors import StorageFull, VaultCorrupt, VaultFromNewerVersion
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 #: Stored in the SQLite header (offset 68) of every Warmline file: "WLIN". A file that does
 #: not carry it, and is not an older Warmline file, is another program's and is never
 #: written to.
@@ -248,6 +248,19 @@ def m008_mark_demo_lines_made_before_the_mark(db: Database) -> None:
     names = {r["display_name"] for r in db.query("select display_name from accounts")}
     if "Demo Coordinator" in names:
         set_meta(db, "demo", "1")
+
+
+@migrations()
+def m009_record_of_activity(db: Database) -> None:
+    """The record of activity (see warmline/audit.py): sealed, chained entries with only a
+    number and a coarse day in clear, the sealed marker of the newest entry, and the clear
+    count of failed unlocks waiting for the next unlock to record them."""
+    db.table("audit").create(
+        {"uuid": str, "revision": int, "seq": int, "day": str, "body": bytes}, pk="uuid"
+    )
+    db.execute("create unique index if not exists idx_audit_seq on audit (seq)")
+    db.table("audit_head").create({"uuid": str, "revision": int, "body": bytes}, pk="uuid")
+    db.table("audit_pending").create({"account_uuid": str, "failed": int}, pk="account_uuid")
 
 
 def _check_file(path: Path) -> None:

@@ -19,7 +19,7 @@ import logging
 import struct
 import typing
 import uuid as uuidlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
@@ -93,6 +93,9 @@ class Unlocked:
     locked: bool = False
     #: The oldest record format this file still accepts (from the signed roster).
     min_format: int = 1
+    #: Told ``(table, record uuid, "edit" | "delete")`` inside the write's transaction
+    #: (the record of activity, warmline/audit.py).
+    on_change: Callable[[str, str, str], None] | None = None
 
     def check(self) -> None:
         if self.locked:
@@ -498,6 +501,8 @@ class Repository(Generic[R]):
             cursor = db.execute(sql, [*clear.values(), new_revision, body, rec.uuid, rec.revision])
             if cursor.rowcount != 1:
                 raise Conflict()
+            if self._ctx.on_change is not None and not self.personal:
+                self._ctx.on_change(self.table, rec.uuid, "edit")
         return replace(rec, revision=new_revision)
 
     def delete(self, record_uuid: str) -> None:
@@ -511,6 +516,8 @@ class Repository(Generic[R]):
                 "delete from revisions where table_name = ? and record_uuid = ?",
                 [self.table, record_uuid],
             )
+            if self._ctx.on_change is not None and not self.personal:
+                self._ctx.on_change(self.table, record_uuid, "delete")
 
     def history(self, record_uuid: str) -> list[R]:
         """Earlier revisions of a record, oldest first (the current one is not included)."""
