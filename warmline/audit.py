@@ -90,6 +90,7 @@ class Kind(enum.StrEnum):
     REPORT_SAVED = "report-saved"
     REPORT_PRINTED = "report-printed"
     HANDOVER_PRINTED = "handover-printed"
+    HANDOVER_SAVED = "handover-saved"
     REFLECTIONS_SAVED = "reflections-saved"
     BACKUP_MADE = "backup-made"
     BACKUP_RESTORED = "backup-restored"
@@ -284,7 +285,7 @@ def note_failed_unlock(db: Database, path: str, account_uuid: str) -> None:
                 "on conflict(account_uuid) do update set failed = failed + 1",
                 [account_uuid],
             )
-    except Exception:  # noqa: BLE001 - counted at best effort, the refusal stands
+    except Exception:
         log.warning("a failed unlock could not be counted")
 
 
@@ -294,7 +295,7 @@ def pending_failures(db: Database) -> dict[str, int]:
     return {row["account_uuid"]: int(row["failed"]) for row in rows}
 
 
-# --- the trail of one unlocked session -------------------------------------------------------------
+# --- the trail of one unlocked session ------------------------------------------------------
 
 
 class AuditTrail:
@@ -338,7 +339,7 @@ class AuditTrail:
         self.active = False
         try:
             self.record(Kind.LOCK)
-        except Exception:  # noqa: BLE001 - the lock goes ahead regardless
+        except Exception:
             log.warning("a lock could not be recorded")
 
     def changed(self, table: str, record_uuid: str, what: str) -> None:

@@ -77,9 +77,7 @@ def seqs(data_dir: Path) -> list[int]:
 # --- what is recorded ----------------------------------------------------------------------
 
 
-def test_unlock_edit_delete_and_lock_are_recorded_in_order(
-    vault: Vault, session: Session
-) -> None:
+def test_unlock_edit_delete_and_lock_are_recorded_in_order(vault: Vault, session: Session) -> None:
     call = session.calls.add(Call(started_at=T0, worldview="first words"))
     call = session.calls.update(replace(call, worldview="second words"))
     session.calls.delete(call.uuid)
@@ -118,9 +116,7 @@ def test_failed_unlocks_are_counted_and_recorded_at_the_next_unlock(
     assert again.audit.verify().ok
 
 
-def test_account_changes_and_a_replaced_lock_are_recorded(
-    vault: Vault, session: Session
-) -> None:
+def test_account_changes_and_a_replaced_lock_are_recorded(vault: Vault, session: Session) -> None:
     sam = session.team.add_account("Sam", "sam's own passphrase", Role.VOLUNTEER)
     session.team.set_role(sam.uuid, Role.SHIFT_LEAD)
     session.team.reset_passphrase(sam.uuid, "a new one for sam to use")
