@@ -233,8 +233,8 @@ class ActivityPage(Page):
                 )
         if not verdict.ok:
             text += "\n\n" + self.tr(
-                "Something changed the record outside Warmline. A backup from before that "
-                "entry holds the record as it was; please tell the other coordinators."
+                "Something changed the record outside Warmline. A backup made before the "
+                "change holds the record as it was; please tell the other coordinators."
             )
         set_role(self.result, "hint" if verdict.ok else "error")
         self.result.setText(text)
