@@ -36,9 +36,9 @@ with the file could remove it unseen: a known limit.
 
 **Limits, honestly.** A file put back whole from an earlier copy looks like the record as it
 was then. A member who kept an earlier end marker could cut the newest entries back to that
-point. Someone who deletes every entry together with the end marker leaves a record that
-starts again at the next unlock, with a gap the check reports as the start cut off only if
-an entry survives. Backups kept elsewhere are the answer to all three.
+point, and any member can cut the end back to the last entry they wrote themselves (the
+marker is then theirs to sign). Someone who deletes every entry and the marker leaves a
+record that simply starts again at the next unlock. Backups kept elsewhere answer all three.
 """
 
 from __future__ import annotations

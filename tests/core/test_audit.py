@@ -349,3 +349,42 @@ def test_the_verdict_speaks_plain_words(busy_line: Path) -> None:
         for word in ("key", "hash", "encrypt", "sql", "seq", "row"):
             assert word not in lowered, text
         assert not LanguageLens.default().scan(text), text
+
+
+def test_a_member_cutting_the_end_is_found_unless_cut_back_to_their_own_entry(
+    vault: Vault, session: Session, volunteer: Session
+) -> None:
+    """Sam holds the team's key, so Sam can rewrite the end marker; but it must be signed by
+    whoever wrote the entry it names, and Sam cannot sign as Alex. Cut back to an entry of
+    Sam's own, it passes: the limit docs/architecture.md states."""
+    sams_last = volunteer.audit.record(Kind.REPORT_PRINTED)
+    session.audit.record(Kind.BACKUP_MADE)
+    alex_last = session.audit.record(Kind.REPORT_SAVED)
+    ctx = volunteer._ctx
+    with vault.db.conn:
+        vault.db.execute("delete from audit where seq > ?", [sams_last])
+        row = next(vault.db.query("select * from audit where seq = ?", [sams_last]))
+        entry, signature = audit.open_entry(ctx.keys.ring.by_id(), row) or ({}, b"")
+        link = audit._link(audit._canonical(entry), signature)
+        vault.db.execute(
+            "update audit_head set body = ? where uuid = 'head'",
+            [audit._head_body(ctx, sams_last, link)],
+        )
+    verdict = session.audit.verify()
+    assert verdict.ok  # the chain itself is whole, and the marker is Sam's own: a known limit
+    assert alex_last == sams_last + 2
+    # ...but cut after one of Alex's entries, the marker Sam signs gives the cut away.
+    alex_entry = session.audit.record(Kind.REPORT_SAVED)
+    session.audit.record(Kind.BACKUP_MADE)
+    with vault.db.conn:
+        vault.db.execute("delete from audit where seq > ?", [alex_entry])
+        row = next(vault.db.query("select * from audit where seq = ?", [alex_entry]))
+        entry, signature = audit.open_entry(ctx.keys.ring.by_id(), row) or ({}, b"")
+        link = audit._link(audit._canonical(entry), signature)
+        vault.db.execute(
+            "update audit_head set body = ? where uuid = 'head'",
+            [audit._head_body(ctx, alex_entry, link)],
+        )
+    verdict = session.audit.verify()
+    assert not verdict.ok
+    assert verdict.first_problem == alex_entry

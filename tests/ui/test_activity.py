@@ -30,7 +30,9 @@ T0 = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def busy(qtbot: QtBot, runner: TaskRunner, ui_vault: tuple[Vault, Session], backend: Backend) -> str:
+def busy(
+    qtbot: QtBot, runner: TaskRunner, ui_vault: tuple[Vault, Session], backend: Backend
+) -> str:
     """An edited and a deleted call, and Sam added; returns Sam's account id."""
     _vault, session = ui_vault
     call = session.calls.add(Call(started_at=T0, worldview="words typed by a person"))
