@@ -119,6 +119,15 @@ class Backend(QObject):
         """Tell open lists that records of ``kind`` changed (calls, callers, accounts, …)."""
         self.records_changed.emit(kind)
 
+    def note_activity(self, kind: str) -> None:
+        """Put ``kind`` (a print, a file saved) on the record of activity, on the worker.
+
+        A failure is logged, not shown: what the person did has already happened."""
+        self.run(
+            lambda s: s.audit.record(kind),
+            on_error=lambda _exc: log.warning("an activity could not be recorded"),
+        )
+
     def refresh_accounts(self) -> None:
         def loaded(accounts: list[Account]) -> None:
             self.accounts = {a.uuid: a for a in accounts}

@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 
+from ui.screens.activity import ActivityPage
 from ui.screens.base import Page
 from ui.screens.call import CallPage
 from ui.screens.callers import CallersPage
@@ -28,7 +29,8 @@ from ui.workspace import Workspace
 def page_types() -> list[type[Page]]:
     # Pages every role sees come first, so Alt+1..7 mean the same for everyone; then the
     # leads' pages (Alt+8 Handovers, Alt+9 Reports: the same keys whether or not the team
-    # lets leads see figures), then the coordinators' Team (Alt+0, the tenth).
+    # lets leads see figures), then the coordinators' Team (Alt+0, the tenth) and Activity
+    # (the eleventh: no Alt+number is left, it is reached from the list).
     # On shift is first: it is where a volunteer lands after unlocking.
     return [
         OnShiftPage,
@@ -41,6 +43,7 @@ def page_types() -> list[type[Page]]:
         HandoversPage,
         ReportsPage,
         TeamPage,
+        ActivityPage,
     ]
 
 

@@ -23,7 +23,7 @@ from sqlite_utils import Database, Migrations
 
 from warmline.errors import StorageFull, VaultCorrupt, VaultFromNewerVersion
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 #: Stored in the SQLite header (offset 68) of every Warmline file: "WLIN". A file that does
 #: not carry it, and is not an older Warmline file, is another program's and is never
 #: written to.
@@ -288,6 +288,19 @@ def m009_days_revision_ids_sealed_edits(db: Database) -> None:
     revisions.add_column("head", int, not_null_default=0)
     if get_meta(db, "device_id") is None:
         set_meta(db, "device_id", secrets.token_hex(8))
+
+
+@migrations()
+def m010_record_of_activity(db: Database) -> None:
+    """The record of activity (see warmline/audit.py): sealed, chained entries with only a
+    number and a coarse day in clear, the sealed marker of the newest entry, and the clear
+    count of failed unlocks waiting for the next unlock to record them."""
+    db.table("audit").create(
+        {"uuid": str, "revision": int, "seq": int, "day": str, "body": bytes}, pk="uuid"
+    )
+    db.execute("create unique index if not exists idx_audit_seq on audit (seq)")
+    db.table("audit_head").create({"uuid": str, "revision": int, "body": bytes}, pk="uuid")
+    db.table("audit_pending").create({"account_uuid": str, "failed": int}, pk="account_uuid")
 
 
 def _check_file(path: Path) -> None:

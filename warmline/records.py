@@ -20,7 +20,7 @@ import secrets
 import struct
 import typing
 import uuid as uuidlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
@@ -136,6 +136,9 @@ class Unlocked:
     min_format: int = 1
     #: This data folder's random device id (part of every revision id; docs/sync.md).
     device_id: str = "local"
+    #: Told ``(table, record uuid, "edit" | "delete")`` inside the write's transaction
+    #: (the record of activity, warmline/audit.py).
+    on_change: Callable[[str, str, str], None] | None = None
 
     def check(self) -> None:
         if self.locked:
@@ -572,6 +575,8 @@ class Repository(Generic[R]):
             cursor = db.execute(sql, [*clear.values(), new_revision, body, rec.uuid, rec.revision])
             if cursor.rowcount != 1:
                 raise Conflict()
+            if self._ctx.on_change is not None and not self.personal:
+                self._ctx.on_change(self.table, rec.uuid, "edit")
         return replace(rec, revision=new_revision)
 
     def rewrite_forgetting_history(self, records: Sequence[R]) -> list[R]:
@@ -683,6 +688,8 @@ class Repository(Generic[R]):
                 "delete from revisions where table_name = ? and record_uuid = ?",
                 [self.table, record_uuid],
             )
+            if self._ctx.on_change is not None and not self.personal:
+                self._ctx.on_change(self.table, record_uuid, "delete")
 
     def history(self, record_uuid: str) -> list[R]:
         """Earlier revisions of a record, oldest first (the current one is not included)."""

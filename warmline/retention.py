@@ -38,6 +38,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+from warmline import audit
 from warmline.accounts import Role
 from warmline.calls import Call
 from warmline.db import checkpoint, writing
@@ -205,6 +206,8 @@ class Retention:
         if self._kinds:
             return RetentionProgress(self.done, max(1, self._left or 0), False)
         if self.done:
+            # Which records and what they held is not said: only that a run erased this many.
+            audit.record(self.session, audit.Kind.RETENTION_RUN, count=self.done)
             self._tidy()
         return RetentionProgress(self.done, 0, True)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from warmline.accounts import Account, Role
+from warmline.audit import AuditTrail
 from warmline.callers import CallerRepository
 from warmline.calls import CallRepository
 from warmline.crypto import KdfParams
@@ -52,6 +53,9 @@ class Session:
         self.word_requests = WordRequestRepository(ctx)
         self.settings = TeamSettings(ctx)
         self.team = TeamAdmin(ctx, kdf_factory)
+        #: The record of activity; record changes reach it through the context's hook.
+        self.audit = AuditTrail(ctx)
+        ctx.on_change = self.audit.changed
 
     @property
     def account(self) -> Account:
@@ -91,6 +95,7 @@ class Session:
     def lock(self) -> None:
         """Drop the keys. Safe to call twice."""
         if not self._ctx.locked:
+            self.audit.locked()  # before the keys go; never stops the lock
             self._ctx.locked = True
             self._ctx.keys.wipe()
             self.view.clear()

@@ -110,10 +110,14 @@ class TeamAdmin:
     ) -> rostermod.RosterState:
         """Append a roster entry signed by me, and move my pin to it (same transaction)."""
         keys = self._ctx.keys
-        return rostermod.sign_and_pin(
+        state = rostermod.sign_and_pin(
             db, state, keys.signer, self._ctx.account.uuid, keys.user, self._gen1(), kind,
             **fields,
         )  # fmt: skip
+        if self._ctx.on_change is not None:  # the record of activity, same transaction
+            what = "on" if fields.get("switch_on") else kind
+            self._ctx.on_change("accounts", str(fields.get("account", "")), what)
+        return state
 
     def _pin_me(self, db: Database, state: rostermod.RosterState) -> None:
         rostermod.store_pin(db, state, self._ctx.account.uuid, self._ctx.keys.user)
@@ -339,6 +343,8 @@ class TeamAdmin:
     def _new_generation(self, db: Database, state: rostermod.RosterState) -> int:
         generation, state = start_generation(db, self._ctx, state)
         self._pin_me(db, state)
+        if self._ctx.on_change is not None:
+            self._ctx.on_change("team_keys", "", "rotate")
         return generation
 
     def roster_problems(self) -> list[RosterProblem]:
@@ -399,6 +405,8 @@ class TeamAdmin:
         """A new passphrase, and with it new keys of my own (see :mod:`warmline.own_keys`)."""
         self._check_current(current)
         self._set_passphrase(new, Recovery.KEEP)
+        if self._ctx.on_change is not None:
+            self._ctx.on_change("accounts", self._ctx.account.uuid, "own-passphrase")
 
     def change_my_passphrase_after_recovery(self, new: str) -> None:
         """After a recovery code was used: new passphrase, new keys, the code used up, in one

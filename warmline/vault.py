@@ -16,6 +16,7 @@ from typing import Any
 import filelock
 from sqlite_utils import Database
 
+from warmline import audit
 from warmline import db as dbmod
 from warmline import roster as rostermod
 from warmline.accounts import (
@@ -256,13 +257,27 @@ class Vault:
         row = self._row_for_unlock(account_uuid)
         kek = kek_for(passphrase, row["kdf"])
         try:
-            user = open_user_key(row, kek)
+            try:
+                user = open_user_key(row, kek)
+            except WrongPassphrase:
+                audit.note_failed_unlock(self.db, str(self.path), account_uuid)
+                raise
             session, renew_now = self._open(row, user)
             if renew_now:
                 self._renew_after_enrolment(session, kek, row["kdf"])
+            self._record_unlock(session, audit.Kind.UNLOCK)
             return session
         finally:
             kek.wipe()
+
+    @staticmethod
+    def _record_unlock(session: Session, kind: str) -> None:
+        """The unlock goes on the record of activity, or the session does not open."""
+        try:
+            session.audit.unlocked(kind)
+        except BaseException:
+            session.lock()
+            raise
 
     def unlock_with_recovery_code(
         self, account_uuid: str, code: str, new_passphrase: str
@@ -276,6 +291,9 @@ class Vault:
         code_kek = kek_for(normalise_recovery_code(code), row["recovery_kdf"])
         try:
             user = open_user_key_with_code(row, code_kek)
+        except WrongPassphrase:
+            audit.note_failed_unlock(self.db, str(self.path), account_uuid)
+            raise
         finally:
             code_kek.wipe()
         session, _renew = self._open(row, user)  # recovery makes every key new anyway
@@ -284,6 +302,7 @@ class Vault:
         except BaseException:
             session.lock()  # no half-recovered session may stay unlocked
             raise
+        self._record_unlock(session, audit.Kind.UNLOCK_WITH_CODE)
         return session
 
     def _renew_after_enrolment(self, session: Session, kek: Key, kdf_json: str) -> None:

@@ -329,7 +329,7 @@ def edited_elsewhere(
                    "where uuid = ?",
                    [base["body"], base["revision"], base["rev_id"], base["rev_parent"],
                     base["uuid"]])  # fmt: skip
-        ctx = replace(session._ctx, db=db, device_id="elsewhere")
+        ctx = replace(session._ctx, db=db, device_id="elsewhere", on_change=None)
         repo = CallRepository(ctx)
         call = repo.get(str(base["uuid"]))
         repo.update(replace(call, connection=text))

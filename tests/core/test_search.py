@@ -310,7 +310,7 @@ def test_refresh_picks_up_another_programs_saves_and_deletions(
     index = session.view
     assert index.build(session, batch=3)
     other = Database(sqlite3.connect(session._ctx.path))
-    elsewhere = CallRepository(dataclasses.replace(session._ctx, db=other))
+    elsewhere = CallRepository(dataclasses.replace(session._ctx, db=other, on_change=None))
     edited = elsewhere.get(calls[4].uuid)
     edited.connection = "Talked about the allotment"
     elsewhere.update(edited)

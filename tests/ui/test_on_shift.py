@@ -52,7 +52,7 @@ def test_alt_numbers_are_the_same_for_every_role(
         wait_idle(qtbot, runner)
     assert keys["volunteer"] == EVERYONE
     assert keys["lead"] == [*EVERYONE, "handovers", "reports"]
-    assert keys["coord"] == [*EVERYONE, "handovers", "reports", "team"]
+    assert keys["coord"] == [*EVERYONE, "handovers", "reports", "team", "activity"]
     lead_backend.close()
 
 

@@ -76,9 +76,11 @@ def test_f1_opens_the_list_with_each_section_by_name(
     dialog = press_f1(qtbot, controller)
     rows = listed_rows(dialog)
     keys = {(k, what) for _group, k, what in rows}
-    sections = controller.window.workspace.pages.values()  # type: ignore[union-attr]
-    for number, page in enumerate(sections, start=1):
+    sections = list(controller.window.workspace.pages.values())  # type: ignore[union-attr]
+    for number, page in enumerate(sections[:10], start=1):
         assert (f"Alt+{number % 10}", f"Go to {page.title}") in keys  # the tenth is Alt+0
+    # An eleventh (a coordinator's Activity) has no number key left: it is not promised one.
+    assert not any(what == f"Go to {page.title}" for page in sections[10:] for _k, what in keys)
     for expected in ("Ctrl+N", "Ctrl+E", "Ctrl+S", "Ctrl+1", "Ctrl+4", "Ctrl+L", "Ctrl+Q", "F1"):
         assert expected in {k for _g, k, _w in rows}, expected
     assert ("Ctrl+F", "Go to the search field") in keys

@@ -35,6 +35,7 @@ from ui.screens.base import Page
 from ui.theme import set_role
 from ui.widgets.call_drafts import while_alive
 from ui.widgets.fit import combo_fits, fit_columns, room_for_mnemonic
+from warmline.audit import Kind
 
 
 def _to_date(value: QDate) -> date:
@@ -303,7 +304,10 @@ class HandoversPage(Page):
         document = handover_document(
             row.handover, self.backend.display_name, row.acks, line_name=self.backend.line_name
         )
-        return offer_paper_copy(self, document, as_pdf=as_pdf)
+        made = offer_paper_copy(self, document, as_pdf=as_pdf)
+        if made:
+            self.backend.note_activity(Kind.HANDOVER_SAVED if as_pdf else Kind.HANDOVER_PRINTED)
+        return made
 
     def focus_first(self) -> None:
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)

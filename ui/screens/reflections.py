@@ -45,6 +45,7 @@ from ui.widgets.lens_edit import keep_input_private
 from ui.widgets.line_edits import named_clear_button
 from ui.widgets.reflection_form import ReflectionForm, call_line
 from warmline import ips
+from warmline.audit import Kind
 from warmline.calls import Call
 from warmline.debriefs import CHECK_IN_MAX, Debrief, check_in_points
 from warmline.drafts import Draft
@@ -376,6 +377,7 @@ class MyReflectionsPage(Page):
                 self, self.tr("The file was not made"), self.tr("Please try another place.")
             )
             return False
+        self.backend.note_activity(Kind.REFLECTIONS_SAVED)
         self.backend.status_message.emit(self.tr("Your reflections were exported."))
         return True
 

@@ -33,6 +33,7 @@ from ui.widgets.csv_preview_dialog import CsvPreviewDialog
 from ui.widgets.fit import drawn_width, on_text_size_change
 from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.report_chart import ChartSection
+from warmline.audit import Kind
 from warmline.errors import NotAllowed
 from warmline.report_export import ReportTable, csv_text, headline, report_tables
 from warmline.reports import Period, ReportFigures, ReportRun, may_see_reports, quick_periods
@@ -399,12 +400,16 @@ class ReportsPage(Page):
         dialog = self.csv_preview()
         if dialog is not None:
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.accepted.connect(lambda: self.backend.note_activity(Kind.REPORT_SAVED))
             dialog.open()
 
     def paper_copy(self, *, as_pdf: bool) -> bool:
         if self.figures is None:
             return False
-        return offer_report_copy(self, self.figures, self.backend.line_name, as_pdf=as_pdf)
+        made = offer_report_copy(self, self.figures, self.backend.line_name, as_pdf=as_pdf)
+        if made:
+            self.backend.note_activity(Kind.REPORT_SAVED if as_pdf else Kind.REPORT_PRINTED)
+        return made
 
     def focus_first(self) -> None:
         self.period_combo.setFocus(Qt.FocusReason.OtherFocusReason)
