@@ -277,10 +277,12 @@ class FtsView:
         expression, too_common = match_expression(query)
         if too_common:
             return Page([], 0, too_common=True)
+        source = "calls"
         where: list[str] = []
         params: list[Any] = []
-        if expression is not None:
-            where.append("doc in (select rowid from notes where notes match ?)")
+        if expression is not None:  # a join, not "doc in (…)": half the time on common words
+            source = "notes join calls on calls.doc = notes.rowid"
+            where.append("notes match ?")
             params.append(expression)
         for column, value in (("author", author), ("shift", shift), ("caller", caller)):
             if value:
@@ -298,13 +300,13 @@ class FtsView:
         if alias_text and alias_text.strip():
             where.append("caller in (select caller from aliases where instr(casefold(alias), ?))")
             params.append(alias_text.strip().casefold())
-        condition = " where " + " and ".join(where) if where else ""
-        page_sql = f"select uuid from calls{condition} order by started desc, uuid limit ? offset ?"
+        matching = f"{source} where {' and '.join(where)}" if where else source
+        page_sql = f"select uuid from {matching} order by started desc, uuid limit ? offset ?"
         with self._lock:
             db = self.db
             uuids = [u for (u,) in db.execute(page_sql, [*params, limit or -1, offset])]
             total = -1
             if count:
-                total = db.execute(f"select count(*) from calls{condition}", params).fetchone()[0]
+                total = db.execute(f"select count(*) from {matching}", params).fetchone()[0]
         return Page(uuids, total)
 
