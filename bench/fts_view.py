@@ -280,9 +280,15 @@ class FtsView:
         source = "calls"
         where: list[str] = []
         params: list[Any] = []
-        if expression is not None:  # a join, not "doc in (…)": half the time on common words
+        if expression is not None and not (author or shift or caller or start or end):
+            # Words alone: a join takes half the time "doc in (…)" takes on a common word.
+            # With a filter the join probes the words once per call the filter keeps, which
+            # took 40 ms at 10,000 calls; then the matches are collected once, as a list.
             source = "notes join calls on calls.doc = notes.rowid"
             where.append("notes match ?")
+            params.append(expression)
+        elif expression is not None:
+            where.append("doc in (select rowid from notes where notes match ?)")
             params.append(expression)
         for column, value in (("author", author), ("shift", shift), ("caller", caller)):
             if value:
