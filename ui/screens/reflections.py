@@ -45,7 +45,6 @@ from ui.widgets.lens_edit import keep_input_private
 from ui.widgets.line_edits import named_clear_button
 from ui.widgets.reflection_form import ReflectionForm, call_line
 from warmline import ips
-from warmline.audit import Kind
 from warmline.calls import Call
 from warmline.debriefs import CHECK_IN_MAX, Debrief, check_in_points
 from warmline.drafts import Draft
@@ -377,7 +376,8 @@ class MyReflectionsPage(Page):
                 self, self.tr("The file was not made"), self.tr("Please try another place.")
             )
             return False
-        self.backend.note_activity(Kind.REFLECTIONS_SAVED)
+        # Not on the record of activity: when someone keeps their own reflections is theirs
+        # alone, like the reflections (the coordinator's Activity page would show it).
         self.backend.status_message.emit(self.tr("Your reflections were exported."))
         return True
 
