@@ -49,7 +49,7 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -312,6 +312,23 @@ def run(where: Path, n: int, batch: int) -> dict[str, Any]:
     t = time.perf_counter()
     filtered_total = index.search_filter(filtered, limit=None).total
     core_ms["garden + topic + author"] = round((time.perf_counter() - t) * 1000, 2)
+    # Filters alone (budget < 100 ms each): a regular, a volunteer, the last 30 days.
+    regular = max(index._data.by_caller.items(), key=lambda kv: len(kv[1]))[0]
+    newest = session.calls.page(0, 1)[0].started_at
+    assert newest is not None
+    filters = {
+        "filter: a regular": CallFilter(caller=regular),
+        "filter: an author": CallFilter(author=author),
+        "filter: 30 days": CallFilter(start=newest - timedelta(days=30), end=newest),
+    }
+    for name, query_filter in filters.items():
+        runs = []
+        for _ in range(5):
+            t = time.perf_counter()
+            totals[name] = index.search_filter(query_filter, limit=100).total
+            runs.append((time.perf_counter() - t) * 1000)
+        core_ms[name] = round(min(runs), 2)
+        print(f"{name}: {core_ms[name]} ms ({totals[name]:,} calls)")
 
     ui_ms: dict[str, float] = {}
     for query in QUERIES:
