@@ -429,14 +429,25 @@ class Repository(Generic[R]):
         columns = [d[0] for d in cursor.description]
         keys, owner, table, label = self._opening_keys(), self._owner, self.table, self.label
         decode_body = _BODY_DECODER.raw_decode
+        # The canonical clear encoding with its plan made once per query (as in _records).
+        plan = _clear_plan(columns)
+        plan_old = _clear_plan(columns, self._unbound_old) if self._unbound_old else plan
+        i_body, prefix, min_format = columns.index("body"), _PREFIX, self._min_format()
+        only_key = next(iter(keys.values())) if len(keys) == 1 else None
         for row in cursor:
+            blob = row[i_body]
+            parts: list[bytes] = []
+            for head, i in plan if plan_old is plan or _version(blob) >= 3 else plan_old:
+                value = row[i]
+                if value is not None:
+                    text = value.encode() if value.__class__ is str else _clear_text(value)
+                    parts += (head, prefix(len(text)), text)
+            bound = b"".join(parts)
             clear = dict(zip(columns, row, strict=True))
-            blob = clear["body"]
-            bound = bound_clear(table, clear, _version(blob))
             del clear["body"]
-            key = key_for(keys, blob)
+            key = only_key or key_for(keys, blob)
             try:
-                if key is None or blob[2] < self._min_format():
+                if key is None or blob[2] < min_format:
                     raise Tampered(label)
                 plain = open_at(
                     key, blob, table, clear["uuid"], "record", owner, clear["revision"], label,
