@@ -176,6 +176,22 @@ def snapshot(vault_path: Path, *, step_pages: int = STEP_PAGES, progress: Progre
         target.close()
 
 
+def line_name_of(data_dir: Path) -> str:
+    """The line's name, read from the vault file (a clear column), without its lock."""
+    path = Vault.path_in(data_dir)
+    if not Vault.exists(data_dir):
+        raise VaultMissing(str(data_dir))
+    dbmod.check_file(path)
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+    try:
+        row = conn.execute("select value from meta where key = 'line_name'").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise dbmod.DatabaseErrorMapper.map(exc, str(path)) from exc
+    finally:
+        conn.close()
+    return str(row[0]) if row else "Warmline"
+
+
 def contents_of(image: bytes) -> Contents:
     """Count the rows of every table in a vault image, in memory."""
     conn = sqlite3.connect(":memory:")
