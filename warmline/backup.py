@@ -36,6 +36,7 @@ from warmline.crypto import KdfParams, Key, derive_kek
 from warmline.errors import (
     BackupDamaged,
     BackupNotWritten,
+    BackupWrongPassphrase,
     NotAWarmlineFolder,
     RestoreFolderNotEmpty,
     VaultMissing,
@@ -363,19 +364,31 @@ def _open_backup(
     return image
 
 
-def _passphrase_key(passphrase: str) -> Callable[[KdfParams], Key]:
-    return lambda params: derive_kek(passphrase, params)
+def _key_for(secret: str | BackupKey) -> Callable[[KdfParams], Key]:
+    """From a backup's Argon2id parameters to its passphrase key: derived from a typed
+    passphrase, or a kept key (automatic backups) when the backup was made with it."""
+
+    def key_for(params: KdfParams) -> Key:
+        if isinstance(secret, str):
+            return derive_kek(secret, params)
+        if params != secret.kdf:
+            raise BackupWrongPassphrase()
+        return Key(secret.kek.material(), secret.kek.key_id)
+
+    return key_for
 
 
-def verify(path: Path, passphrase: str, *, progress: Progress | None = None) -> CheckResult:
+def verify(
+    path: Path, passphrase: str | BackupKey, *, progress: Progress | None = None
+) -> CheckResult:
     """Check every chunk of a backup under ``passphrase`` without writing anything."""
     started = time.perf_counter()
-    image = _open_backup(path, _passphrase_key(passphrase), progress)
+    image = _open_backup(path, _key_for(passphrase), progress)
     return CheckResult(Path(path), contents_of(image), time.perf_counter() - started)
 
 
 def restore(
-    path: Path, passphrase: str, data_dir: Path, *, progress: Progress | None = None
+    path: Path, passphrase: str | BackupKey, data_dir: Path, *, progress: Progress | None = None
 ) -> CheckResult:
     """Check the whole backup, then put its line into ``data_dir``, which must be new or
     empty (a folder already holding a line is refused, and so is a folder of other files).
@@ -383,7 +396,7 @@ def restore(
     started = time.perf_counter()
     data_dir = Path(data_dir)
     _check_restore_target(data_dir)
-    image = _open_backup(path, _passphrase_key(passphrase), progress)
+    image = _open_backup(path, _key_for(passphrase), progress)
     contents = contents_of(image)
     _write_vault(image, data_dir, progress)
     return CheckResult(Path(path), contents, time.perf_counter() - started, data_dir)

@@ -327,3 +327,14 @@ def test_the_backup_passphrase_follows_the_passphrase_rules() -> None:
     with pytest.raises(InvalidInput):
         check_backup_passphrase("Riverside Evening Line", LINE_NAME)
     check_backup_passphrase(BACKUP_PASSPHRASE, LINE_NAME)
+
+
+def test_a_kept_key_opens_its_own_backups_only(
+    line: tuple[Vault, Session], folder: Path
+) -> None:
+    key = cheap_key()
+    made = make_backup(line[0].data_dir, folder, key, chunk_size=SMALL_CHUNK)
+    assert verify(made.path, key).records == made.records
+    assert verify(made.path, BACKUP_PASSPHRASE).records == made.records
+    with pytest.raises(BackupWrongPassphrase):
+        verify(made.path, cheap_key())  # the same passphrase, another salt: another key
