@@ -141,9 +141,15 @@ def check_backup_passphrase(passphrase: str, line_name: str = "") -> None:
 # --- taking the copy ----------------------------------------------------------------------------
 
 
-def snapshot(vault_path: Path, *, step_pages: int = STEP_PAGES, progress: Progress | None = None,
-             between_steps: Callable[[], None] | None = None) -> bytes:  # fmt: skip
-    """A consistent image of the vault file, in memory, taken while the app may be writing.
+def snapshot(
+    vault_path: Path,
+    *,
+    step_pages: int = STEP_PAGES,
+    progress: Progress | None = None,
+    between_steps: Callable[[], None] | None = None,
+) -> tuple[bytes, Contents]:
+    """A consistent image of the vault file, in memory, taken while the app may be writing,
+    and what it holds (counted on the copy before it is serialised).
 
     ``between_steps`` runs after each step (tests save records there, to show the app keeps
     working and the copy stays the moment it began).
@@ -168,7 +174,8 @@ def snapshot(vault_path: Path, *, step_pages: int = STEP_PAGES, progress: Progre
 
         source.backup(target, pages=step_pages, progress=step)
         source.execute("commit")
-        return target.serialize()
+        image = target.serialize()
+        return image, _count(target, len(image))
     except sqlite3.DatabaseError as exc:
         mapped = dbmod.DatabaseErrorMapper.map(exc, str(vault_path))
         raise mapped from exc
@@ -193,25 +200,34 @@ def line_name_of(data_dir: Path) -> str:
     return str(row[0]) if row else "Warmline"
 
 
-def contents_of(image: bytes) -> Contents:
-    """Count the rows of every table in a vault image, in memory."""
+def _count(conn: sqlite3.Connection, size: int) -> Contents:
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "select name from sqlite_master where type = 'table' and name not like 'sqlite_%'"
+        )
+    ]
+    counts = {t: conn.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
+    row = conn.execute("select value from meta where key = 'line_name'").fetchone()
+    return Contents(row[0] if row else "Warmline", counts, size)
+
+
+def contents_of(image: bytearray) -> Contents:
+    """Count the rows of every table in a vault image, in memory.
+
+    Bytes 18-19 of the image say "WAL", which an in-memory database cannot be: they are read
+    as a rollback-journal file for the count and put back afterwards (no second copy of a
+    large image is made; the restored file keeps its WAL mark)."""
     conn = sqlite3.connect(":memory:")
+    saved = bytes(image[18:20])
     try:
-        # Bytes 18-19 say "WAL", which an in-memory database cannot be: read it as a
-        # rollback-journal file (the image itself, and so the restored file, stays as it was).
-        conn.deserialize(image[:18] + b"\x01\x01" + image[20:] if len(image) > 20 else image)
-        tables = [
-            r[0]
-            for r in conn.execute(
-                "select name from sqlite_master where type = 'table' and name not like 'sqlite_%'"
-            )
-        ]
-        counts = {t: conn.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
-        row = conn.execute("select value from meta where key = 'line_name'").fetchone()
-        return Contents(row[0] if row else "Warmline", counts, len(image))
+        image[18:20] = b"\x01\x01"
+        conn.deserialize(memoryview(image))
+        return _count(conn, len(image))
     except sqlite3.DatabaseError:
         raise BackupDamaged("", "what it holds is not a Warmline line") from None
     finally:
+        image[18:20] = saved
         conn.close()
 
 
@@ -304,11 +320,10 @@ def make_backup(
     folder = Path(folder)
     if not folder.is_dir():
         raise BackupNotWritten(str(folder))
-    image = snapshot(
+    image, contents = snapshot(
         Vault.path_in(data_dir), step_pages=step_pages, progress=progress,
         between_steps=between_steps,
     )  # fmt: skip
-    contents = contents_of(image)
     when = now()
     written = 0
 
@@ -340,7 +355,7 @@ def _seconds(n: int) -> timedelta:
 
 def _open_backup(
     path: Path, key_for: Callable[[KdfParams], Key], progress: Progress | None
-) -> bytes:
+) -> bytearray:
     """The whole payload of a backup, every chunk checked; nothing is written."""
     path = Path(path)
 
@@ -355,7 +370,7 @@ def _open_backup(
                                               progress=checked)  # fmt: skip
     except IsADirectoryError:
         raise BackupDamaged(str(path), "it is a folder") from None
-    image = b"".join(parts)
+    image = bytearray().join(parts)
     parts.clear()
     if len(image) < 100 or image[:16] != b"SQLite format 3\x00":
         raise BackupDamaged(str(path), "what it holds is not a Warmline line")
@@ -419,7 +434,7 @@ def _only_the_vault_name(data_dir: Path) -> Callable[[int], str]:
     return name_for
 
 
-def _write_vault(image: bytes, data_dir: Path, progress: Progress | None) -> None:
+def _write_vault(image: bytearray, data_dir: Path, progress: Progress | None) -> None:
     """Write a checked image as the vault of a new data folder (0700 folder, 0600 file),
     holding the folder's lock so no app opens it halfway; undo everything on failure."""
     created = not data_dir.exists()
