@@ -113,6 +113,8 @@ class BackupDialog(QDialog):
         self.setTabOrder(self.keep, self.fields.new_edit)
         self.setTabOrder(self.fields.repeat_edit, self.start_button)
 
+        (self.fields.new_edit if self.folder.text() else self.folder.edit).setFocus()
+
         # Where the line's file is, and how new passphrases are protected: clear facts.
         self.start_button.setEnabled(False)
         backend.run(lambda s: (s.vault_path, s.kdf_factory), self._located, self._failed)

@@ -42,6 +42,7 @@ class PathRow(QWidget):
         label.setWordWrap(True)
         self.button = QPushButton(self.tr("Choose…"))
         self.button.setObjectName(f"{name}-choose")
+        self.button.setAutoDefault(False)  # Return in a field means the dialog's main action
         self.button.setAccessibleName(self.tr("Choose: {what}").format(what=accessible))
         self._choose = choose
         self.button.clicked.connect(self._chosen)

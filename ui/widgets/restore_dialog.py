@@ -107,6 +107,9 @@ class RestoreDialog(QDialog):
         self.setTabOrder(self.folder.button, self.restore_button)
         self.setTabOrder(self.restore_button, self.check_button)
         self.setTabOrder(self.check_button, self.close_button)
+        self.check_button.setAutoDefault(False)
+        self.close_button.setAutoDefault(False)
+        self.file.edit.setFocus()
 
     def showEvent(self, event: QShowEvent) -> None:
         fit_to_text(self)
