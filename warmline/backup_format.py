@@ -90,15 +90,17 @@ def _aad(digest: bytes, index: int, last: bool) -> bytes:
 
 def seal_stream(
     out: BinaryIO,
-    payload: bytes | memoryview,
+    source: BinaryIO,
+    size: int,
     kek: Key,
     kdf: KdfParams,
     *,
     chunk_size: int = CHUNK_SIZE,
     progress: Progress | None = None,
 ) -> int:
-    """Write ``payload`` sealed under ``kek`` (derived from the backup passphrase with
-    ``kdf``). Returns the number of bytes written."""
+    """Write the ``size`` bytes read from ``source`` sealed under ``kek`` (derived from the
+    backup passphrase with ``kdf``), one chunk in memory at a time. Returns the number of
+    bytes written."""
     if not 1 <= chunk_size <= MAX_CHUNK_SIZE:
         raise ValueError("chunk size out of range")
     header = Header(kdf, chunk_size, secrets.token_bytes(16))
@@ -109,17 +111,18 @@ def seal_stream(
         digest = hashlib.sha256(prefix + check).digest()
         out.write(prefix + check + digest)
         written = len(prefix) + len(check) + len(digest)
-        view = memoryview(payload)
-        total = len(view)
-        count = max(1, -(-total // chunk_size))
+        count = max(1, -(-size // chunk_size))
         for index in range(count):
-            part = view[index * chunk_size : (index + 1) * chunk_size]
+            want = min(chunk_size, size - index * chunk_size)
+            part = source.read(want)
+            if len(part) != want:
+                raise OSError("the copy being sealed ended early")
             last = index == count - 1
-            sealed = seal_at(key, _nonce(index, last), bytes(part), _aad(digest, index, last))
+            sealed = seal_at(key, _nonce(index, last), part, _aad(digest, index, last))
             out.write(_U32.pack(len(sealed)) + sealed)
             written += 4 + len(sealed)
             if progress is not None:
-                progress(min(total, (index + 1) * chunk_size), total)
+                progress(min(size, (index + 1) * chunk_size), size)
         return written
     finally:
         key.wipe()

@@ -81,6 +81,9 @@ def test_restore_gives_every_row_of_every_table_as_it_was_when_the_backup_began(
         between_steps=lambda: len(saved_during) < 10 and saved_during.append(add_call(session)),
     )  # fmt: skip
     assert len(saved_during) > 3  # the app kept saving between the copy's steps
+    assert sorted(p.name for p in vault.data_dir.iterdir()) == [
+        "warmline.db", "warmline.db-shm", "warmline.db-wal", "warmline.lock",
+    ]  # the copy made for the backup is gone  # fmt: skip
     with pytest.raises(VaultInUse):  # the running app still holds its folder
         Vault.open(vault.data_dir, kdf_factory=crypto.cheap_test_params)
 
