@@ -35,6 +35,15 @@ class BackupService(QObject):
         super().__init__(parent)
         self._runner: TaskRunner | None = None  # its thread starts with the first piece of work
         self._last: dict[str, int] = {}
+        # Not a Qt child: if this service goes with its dialog (a lock while a backup runs),
+        # the work is let finish first, so a thread is never destroyed while it runs.
+        holder: list[TaskRunner | None] = [None]
+        self._holder = holder
+        def let_work_finish(*_args: object) -> None:
+            if holder[0] is not None:
+                holder[0].shutdown()
+
+        self.destroyed.connect(let_work_finish)
 
     @property
     def busy(self) -> bool:
@@ -46,7 +55,7 @@ class BackupService(QObject):
     ) -> None:  # fmt: skip
         self._last = {}
         if self._runner is None:
-            self._runner = TaskRunner(self)
+            self._runner = self._holder[0] = TaskRunner()
         self._runner.submit(work, on_done, on_error)
 
     def _report(self, stage: str, done: int, total: int) -> None:
@@ -69,9 +78,33 @@ class BackupService(QObject):
         on_done: Callable[[backupmod.BackupResult], None],
         on_error: Callable[[BaseException], None],
     ) -> None:
+        """Check the passphrase, derive its key (slow on purpose), back up."""
+
         def work() -> backupmod.BackupResult:
             backupmod.check_backup_passphrase(passphrase, line_name)
             key = backupmod.BackupKey.from_passphrase(passphrase, kdf_factory)
+            try:
+                return backupmod.make_backup(
+                    vault_path.parent, folder, key, keep=keep, progress=self._report
+                )
+            finally:
+                key.wipe()
+
+        self._submit(work, on_done, on_error)
+
+    def back_up_with_key(
+        self,
+        vault_path: Path,
+        folder: Path,
+        key: backupmod.BackupKey,
+        *,
+        keep: int | None,
+        on_done: Callable[[backupmod.BackupResult], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        """Back up under a key already derived (automatic backups keep one); wiped after."""
+
+        def work() -> backupmod.BackupResult:
             try:
                 return backupmod.make_backup(
                     vault_path.parent, folder, key, keep=keep, progress=self._report

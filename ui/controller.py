@@ -23,6 +23,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 import warmline
+from ui.auto_backup_service import AutoBackupService
 from ui.backend import Backend, describe
 from ui.clipboard import SafeClipboard
 from ui.clock import Clock, SystemClock
@@ -81,6 +82,7 @@ class AppController(QObject):
         self.backend: Backend | None = None
         self.search: Any = None
         self.reseal: ResealService | None = None
+        self.auto_backup: AutoBackupService | None = None
         self.accounts: list[Account] = []
         self._last_account: str | None = None
         self._closing = False
@@ -309,6 +311,7 @@ class AppController(QObject):
         backend.records_changed.connect(self._records_changed)
         self.search = self._start_search(backend)
         self.reseal = self._start_reseal(backend)
+        self.auto_backup = AutoBackupService(backend, parent=self)
         prefs = Preferences(session.account.uuid)
         prefs.load()
         app = QApplication.instance()
@@ -444,6 +447,10 @@ class AppController(QObject):
             self.reseal.clear()
             self.reseal.deleteLater()
             self.reseal = None
+        if self.auto_backup is not None:
+            self.auto_backup.close()
+            self.auto_backup.deleteLater()
+            self.auto_backup = None
         self.window.clear_workspace()
         self.session = None
         # Queued behind the draft saves above, so they land before the keys are dropped.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,8 +10,10 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
-from tests.ui.conftest import wait_idle
+from tests.ui.conftest import UI_PASSPHRASE, wait_idle
+from tests.ui.shift_support import make_line, shift_app, sign_in  # noqa: F401 (fixture)
 from ui.backend import Backend
+from ui.controller import AppController
 from ui.prompts import Prompts
 from ui.screens.team import TeamPage
 from ui.tasks import TaskRunner
@@ -148,3 +150,77 @@ def test_a_backup_is_checked_then_restored_into_a_new_folder(
     assert Vault.exists(target)
     assert restore.passphrase.text() == ""
     click(qtbot, restore, "restore-close")
+
+
+def test_automatic_backups_are_switched_on_and_run_when_a_shift_ends(
+    qtbot: QtBot, runner: TaskRunner, page: TeamPage, backend: Backend,
+    ui_vault: tuple[Vault, Session], prompts: type[Prompts], tmp_path: Path,
+) -> None:  # fmt: skip
+    from ui.auto_backup_service import SHIFT_ENDED, AutoBackupService
+    from warmline import auto_backup
+
+    _vault, session = ui_vault
+    service = AutoBackupService(backend)
+    backend.changed(SHIFT_ENDED)  # switched off: nothing happens
+    wait_idle(qtbot, runner)
+    assert service.last is None and not service.busy
+
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    dialog = open_backup_dialog(qtbot, runner, page)
+    assert not dialog.automatic.isChecked()
+    dialog.automatic.setChecked(True)
+    back_up(qtbot, dialog, stick, prompts)
+    qtbot.waitUntil(lambda: dialog.automatic_changed, timeout=20_000)
+    result = dialog.findChild(QLabel, "backup-result")
+    assert result is not None and "at the end of each shift" in result.text()
+    setting = auto_backup.load(session)
+    assert setting is not None and setting.folder == stick
+    click(qtbot, dialog, "backup-cancel")
+
+    messages: list[str] = []
+    backend.status_message.connect(messages.append)
+    session.calls.add(Call(connection="after the first backup"))
+    backend.changed(SHIFT_ENDED)
+    qtbot.waitUntil(lambda: service.last is not None, timeout=20_000)
+    assert messages and messages[-1].startswith("Backed up automatically")
+    made = backups_in(stick, "Test Line")
+    assert len(made) == 2  # a second file, even within the same second
+    from warmline.backup import verify
+
+    assert verify(made[-1], BACKUP_PASSPHRASE).contents.calls == 1
+    service.close()
+
+    reopened = open_backup_dialog(qtbot, runner, page)
+    assert reopened.automatic.isChecked()  # shown as it is
+    click(qtbot, reopened, "backup-cancel")
+
+
+def test_a_volunteer_ending_a_shift_in_the_app_makes_the_automatic_backup(
+    shift_app: Callable[[Path], AppController],  # noqa: F811
+    qtbot: QtBot, tmp_path: Path, prompts: type[Prompts],
+) -> None:  # fmt: skip
+    from warmline import auto_backup, crypto
+
+    data_dir = make_line(tmp_path)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    vault = Vault.open(data_dir, kdf_factory=crypto.cheap_test_params)
+    alex = next(a for a in vault.accounts() if a.display_name == "Alex")
+    auto_backup.switch_on(vault.unlock(alex.uuid, UI_PASSPHRASE), stick, 5, BACKUP_PASSPHRASE)
+    vault.close()
+
+    controller = shift_app(data_dir)
+    controller.start()
+    page = sign_in(qtbot, controller, "Ann")
+    page.start_button.click()
+    wait_idle(qtbot, controller.runner)
+    qtbot.waitUntil(lambda: page.end_button.isVisible())
+    assert backups_in(stick, "Riverside Warmline") == []
+    prompts.set_next_answers([True])
+    page.end_shift()
+    qtbot.waitUntil(lambda: len(backups_in(stick, "Riverside Warmline")) == 1, timeout=20_000)
+    qtbot.waitUntil(
+        lambda: "Backed up automatically" in controller.window.statusBar().currentMessage(),
+        timeout=5000,
+    )

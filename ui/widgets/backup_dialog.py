@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QDialog, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from ui.backend import Backend, describe
 from ui.backup_service import BackupService
@@ -20,13 +20,23 @@ from ui.prompts import Prompts
 from ui.theme import set_role
 from ui.widgets.backup_parts import PathRow, ProgressLine, counted
 from ui.widgets.dialog_parts import error_label, ok_cancel
-from ui.widgets.fit import fit_to_text
+from ui.widgets.fit import fit_to_text, room_for_mnemonic
 from ui.widgets.new_passphrase import NewPassphraseFields, mismatch_message
+from warmline import auto_backup
 from warmline.backup import DEFAULT_KEEP, BackupResult
+from warmline.session import Session
 
 FOLDER_SETTING = "backups/folder"
 KEEP_SETTING = "backups/keep"
 KEEP_MAX = 100
+
+
+def _where_and_whether(session: Session) -> tuple[Path, object, bool]:
+    """The vault file, the KDF settings, and whether automatic backups are on (worker)."""
+    setting = auto_backup.load(session)
+    if setting is not None:
+        setting.key.wipe()
+    return session.vault_path, session.kdf_factory, setting is not None
 
 
 class BackupDialog(QDialog):
@@ -42,6 +52,8 @@ class BackupDialog(QDialog):
         self._service.progress.connect(self._progress)
         self._where: tuple[Path, object] | None = None
         self.made: BackupResult | None = None
+        self._automatic_wanted: tuple[bool, str] = (False, "")
+        self.automatic_changed = False
 
         intro = QLabel(
             self.tr(
@@ -87,6 +99,20 @@ class BackupDialog(QDialog):
         )
         warning.setWordWrap(True)
         set_role(warning, "hint")
+        self.automatic = QCheckBox(self.tr("Also back up a&utomatically after each shift"))
+        self.automatic.setObjectName("backup-automatic")
+        self.automatic.setAccessibleName(self.tr("Back up automatically at the end of each shift"))
+        room_for_mnemonic(self.automatic)
+        self._automatic_was_on = False
+        automatic_hint = QLabel(
+            self.tr(
+                "When a shift ends, Warmline then backs up to this folder with this passphrase, "
+                "keeping the same number. Anyone on the team ending a shift starts it; the "
+                "passphrase itself is not kept."
+            )
+        )
+        automatic_hint.setWordWrap(True)
+        set_role(automatic_hint, "hint")
 
         self.progress = ProgressLine()
         self.outcome = QLabel()
@@ -105,19 +131,23 @@ class BackupDialog(QDialog):
         layout.addLayout(keep_row)
         layout.addWidget(self.fields)
         layout.addWidget(warning)
+        layout.addWidget(self.automatic)
+        layout.addWidget(automatic_hint)
         layout.addWidget(self.progress)
         layout.addWidget(self.outcome)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.setTabOrder(self.folder.button, self.keep)
         self.setTabOrder(self.keep, self.fields.new_edit)
-        self.setTabOrder(self.fields.repeat_edit, self.start_button)
+        self.setTabOrder(self.fields.repeat_edit, self.automatic)
+        self.setTabOrder(self.automatic, self.start_button)
 
         (self.fields.new_edit if self.folder.text() else self.folder.edit).setFocus()
 
-        # Where the line's file is, and how new passphrases are protected: clear facts.
+        # Where the line's file is, how new passphrases are protected (clear facts), and
+        # whether automatic backups are on (only that yes or no comes back from the worker).
         self.start_button.setEnabled(False)
-        backend.run(lambda s: (s.vault_path, s.kdf_factory), self._located, self._failed)
+        backend.run(_where_and_whether, self._located, self._failed)
 
     def showEvent(self, event: QShowEvent) -> None:
         fit_to_text(self)
@@ -127,8 +157,11 @@ class BackupDialog(QDialog):
     def busy(self) -> bool:
         return self._service.busy
 
-    def _located(self, where: tuple[Path, object]) -> None:
-        self._where = where
+    def _located(self, found: tuple[Path, object, bool]) -> None:
+        vault_path, kdf_factory, automatic = found
+        self._where = (vault_path, kdf_factory)
+        self._automatic_was_on = automatic
+        self.automatic.setChecked(automatic)
         self.start_button.setEnabled(True)
 
     def _choose_folder(self, current: str) -> str | None:
@@ -148,6 +181,7 @@ class BackupDialog(QDialog):
             self.fields.repeat_edit.setFocus()
             return
         vault_path, kdf_factory = self._where
+        self._automatic_wanted = (self.automatic.isChecked(), self.fields.passphrase())
         self._set_working(True)
         self.progress.start(self.tr("Protecting the backup with its passphrase…"))
         self._service.back_up(
@@ -183,6 +217,37 @@ class BackupDialog(QDialog):
         self.outcome.setVisible(True)
         self.close_button.setFocus()
         fit_to_text(self)
+        self._apply_automatic(result)
+
+    def _apply_automatic(self, result: BackupResult) -> None:
+        """Switch automatic backups on (with this folder, number and passphrase) or off."""
+        wanted, passphrase = self._automatic_wanted
+        self._automatic_wanted = (False, "")
+        folder, keep = result.path.parent, self.keep.value()
+        if wanted:
+            self._set_working(True)
+            self.progress.start(self.tr("Setting up automatic backups…"))
+            self._backend.run(
+                lambda s: auto_backup.switch_on(s, folder, keep, passphrase).key.wipe(),
+                lambda _none: self._automatic_done(True), self._failed,
+            )  # fmt: skip
+        elif self._automatic_was_on:
+            self._backend.run(
+                auto_backup.switch_off, lambda _none: self._automatic_done(False), self._failed
+            )
+
+    def _automatic_done(self, on: bool) -> None:
+        self._set_working(False)
+        self.progress.stop()
+        self._automatic_was_on = on
+        self.outcome.setText(
+            self.outcome.text() + " " + (
+                self.tr("From now on a backup is also made there at the end of each shift.")
+                if on else self.tr("Automatic backups at the end of each shift are now off.")
+            )
+        )  # fmt: skip
+        self.automatic_changed = True
+        fit_to_text(self)
 
     def _failed(self, error: BaseException) -> None:
         self._set_working(False)
@@ -201,6 +266,7 @@ class BackupDialog(QDialog):
         self.folder.set_enabled(not working)
         self.keep.setEnabled(not working)
         self.fields.set_fields_enabled(not working)
+        self.automatic.setEnabled(not working)
         if working:
             self.outcome.setVisible(False)
 

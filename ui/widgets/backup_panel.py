@@ -49,13 +49,13 @@ class BackupPanel(QFrame):
             self.hide()
 
     def back_up(self) -> BackupDialog:
-        dialog = BackupDialog(self.backend, self.window())
+        dialog = BackupDialog(self.backend, self)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
 
     def restore(self) -> RestoreDialog:
-        dialog = RestoreDialog(self.window())
+        dialog = RestoreDialog(self)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
