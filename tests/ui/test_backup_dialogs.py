@@ -174,6 +174,7 @@ def test_automatic_backups_are_switched_on_and_run_when_a_shift_ends(
     qtbot.waitUntil(lambda: dialog.automatic_changed, timeout=20_000)
     result = dialog.findChild(QLabel, "backup-result")
     assert result is not None and "at the end of each shift" in result.text()
+    assert result.isVisible() and result.text().startswith("Backed up ")
     setting = auto_backup.load(session)
     assert setting is not None and setting.folder == stick
     click(qtbot, dialog, "backup-cancel")

@@ -246,7 +246,9 @@ class BackupDialog(QDialog):
                 if on else self.tr("Automatic backups at the end of each shift are now off.")
             )
         )  # fmt: skip
+        self.outcome.setVisible(True)
         self.automatic_changed = True
+        self.close_button.setFocus()
         fit_to_text(self)
 
     def _failed(self, error: BaseException) -> None:
