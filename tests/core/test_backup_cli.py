@@ -141,7 +141,9 @@ def _on_a_terminal(args: list[str], answers: list[str]) -> tuple[int, str]:
             if not chunk:
                 break
             seen += chunk
-            if pending and seen.rstrip().endswith(b":"):
+            # Answer each prompt once it shows (getpass empties what was typed ahead).
+            prompts_seen = seen.count(b"passphrase: ") + seen.count(b"again: ")
+            if pending and prompts_seen > len(answers) - len(pending):
                 os.write(master, pending.pop(0).encode() + b"\n")
         elif proc.poll() is not None:
             break
