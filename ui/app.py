@@ -31,10 +31,17 @@ EXIT_BAD_FOLDER = 2
 log = logging.getLogger("warmline")
 
 
+#: Commands that run without a window (warmline/cli_backup.py); no Qt is loaded for them.
+BACKUP_COMMANDS = ("backup", "verify-backup", "restore")
+
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="warmline",
         description="Call notes, handovers and private reflections for peer-run warmlines.",
+        epilog="Backups without a window: warmline backup --to DIR, "
+        "warmline verify-backup FILE, warmline restore FILE --data-dir DIR "
+        "(each with --help).",
     )
     parser.add_argument("--version", action="version", version=f"Warmline {warmline.__version__}")
     parser.add_argument(
@@ -90,6 +97,12 @@ def data_dir_for(args: argparse.Namespace) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given and given[0] in BACKUP_COMMANDS:
+        from warmline.cli_backup import main as backup_main
+
+        harden_process()  # a passphrase and keys are in memory: no core dump may keep them
+        return backup_main(given)
     args = parse_args(argv)
     data_dir = data_dir_for(args)
     refusal = folder_refusal(data_dir)

@@ -23,6 +23,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 import warmline
+from ui.auto_backup_service import AutoBackupService
 from ui.backend import Backend, describe
 from ui.clipboard import SafeClipboard
 from ui.clock import Clock, SystemClock
@@ -83,6 +84,7 @@ class AppController(QObject):
         self.search: Any = None
         self.reseal: ResealService | None = None
         self.retention: RetentionService | None = None
+        self.auto_backup: AutoBackupService | None = None
         self.accounts: list[Account] = []
         self._last_account: str | None = None
         self._closing = False
@@ -312,6 +314,7 @@ class AppController(QObject):
         self.search = self._start_search(backend)
         self.reseal = self._start_reseal(backend)
         self.retention = self._start_retention(backend)
+        self.auto_backup = AutoBackupService(backend, parent=self)
         prefs = Preferences(session.account.uuid)
         prefs.load()
         app = QApplication.instance()
@@ -472,6 +475,10 @@ class AppController(QObject):
                 service.clear()
                 service.deleteLater()
         self.reseal = self.retention = None
+        if self.auto_backup is not None:
+            self.auto_backup.close()
+            self.auto_backup.deleteLater()
+            self.auto_backup = None
         self.window.clear_workspace()
         self.session = None
         # Queued behind the draft saves above, so they land before the keys are dropped.

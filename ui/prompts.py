@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox,
 class Asked(NamedTuple):
     """One prompt shown while scripted; lets a test check what the user would have seen."""
 
-    kind: str  # "info", "warn", "confirm", "passphrase" or "save_file"
+    kind: str  # "info", "warn", "confirm", "passphrase", "save_file", "open_file" or "folder"
     title: str
     text: str
 
@@ -48,7 +48,7 @@ class Prompts:
         """Switch to scripted mode and queue answers, in the order the prompts will come.
 
         ``confirm`` takes a bool, ``passphrase`` a string or None (cancelled) and
-        ``save_file`` a path string or None (cancelled);
+        ``save_file``, ``open_file`` and ``folder`` a path string or None (cancelled);
         ``info`` and ``warn`` have nothing to answer and take nothing from the queue. When
         the queue runs dry, a confirm or save prompt raises rather than blocking.
         """
@@ -150,4 +150,28 @@ class Prompts:
                 raise TypeError(f"save_file prompt {title!r} needs str or None, got {answer!r}")
             return answer
         path, _selected_filter = QFileDialog.getSaveFileName(parent, title, directory, filter)
+        return path or None
+
+    @classmethod
+    def open_file(
+        cls, parent: QWidget | None, title: str, filter: str, directory: str = ""
+    ) -> str | None:
+        """Ask which existing file to open; its path, or None if the user cancelled."""
+        if cls._script is not None:
+            answer = cls._take("open_file", title, filter)
+            if answer is not None and not isinstance(answer, str):
+                raise TypeError(f"open_file prompt {title!r} needs str or None, got {answer!r}")
+            return answer
+        path, _selected_filter = QFileDialog.getOpenFileName(parent, title, directory, filter)
+        return path or None
+
+    @classmethod
+    def folder(cls, parent: QWidget | None, title: str, directory: str = "") -> str | None:
+        """Ask for a folder (the dialog can make a new one); its path, or None."""
+        if cls._script is not None:
+            answer = cls._take("folder", title, "")
+            if answer is not None and not isinstance(answer, str):
+                raise TypeError(f"folder prompt {title!r} needs str or None, got {answer!r}")
+            return answer
+        path = QFileDialog.getExistingDirectory(parent, title, directory)
         return path or None

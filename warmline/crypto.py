@@ -641,3 +641,31 @@ def key_id_of(blob: bytes) -> bytes | None:
     if magic != MAGIC or not OLDEST_FORMAT <= version <= FORMAT_VERSION:
         return None
     return bytes(key_id)
+
+
+# --- backup files: a key per file and sealing at a given nonce (see warmline/backup_format.py) --
+
+
+def derive_subkey(key: Key, salt: bytes, info: bytes) -> Key:
+    """A key of its own for one use of ``key`` (HKDF-SHA256). A backup file draws a fresh
+    ``salt``, so two files never seal under the same key even when the passphrase key is
+    reused (automatic backups), which makes counter nonces safe."""
+    material = HKDF(algorithm=hashes.SHA256(), length=KEY_LEN, salt=salt, info=info).derive(
+        key.material()
+    )
+    key_id = hashlib.sha256(b"warmline-subkey" + salt + info).digest()[:KEY_ID_LEN]
+    return Key(material, key_id)
+
+
+def seal_at(key: Key, nonce: bytes, plaintext: bytes, aad: bytes) -> bytes:
+    """AES-256-GCM at a nonce the caller guarantees is used once under ``key``."""
+    return key.aead.encrypt(nonce, plaintext, aad)
+
+
+def open_at_nonce(key: Key, nonce: bytes, sealed: bytes, aad: bytes) -> bytes | None:
+    """What :func:`seal_at` sealed, or None when it does not open (changed, moved, or
+    another key)."""
+    try:
+        return key.aead.decrypt(nonce, sealed, aad)
+    except (InvalidTag, ValueError):
+        return None

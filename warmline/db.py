@@ -334,6 +334,10 @@ def _check_file(path: Path) -> None:
         raise VaultCorrupt(str(path))
 
 
+#: For readers of the file other than the vault (the backup): the same refusal, from raw bytes.
+check_file = _check_file
+
+
 def _looks_like_an_older_warmline_file(path: Path) -> bool:
     """Files made before the application id was set: read (never written) to see whether
     they hold Warmline's own tables. ``immutable=1`` makes SQLite open the file without

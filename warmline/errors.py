@@ -171,3 +171,61 @@ class NewerFormat(Tampered):
             f"{what} was made by a newer Warmline and cannot be opened by this one. "
             "Please update Warmline on this computer; nothing has been changed.",
         )
+
+
+# --- backups (warmline/backup.py) -------------------------------------------------------------
+
+
+class BackupWrongPassphrase(WarmlineError):
+    routine = True
+
+    def __init__(self) -> None:
+        super().__init__(
+            "That is not the passphrase for this backup. Please check it and try again. "
+            "Nothing was written."
+        )
+
+
+class BackupDamaged(WarmlineError):
+    """A backup that fails its checks: changed, cut short, reordered or not finished."""
+
+    def __init__(self, path: str, where: str = "") -> None:
+        detail = f" ({where})" if where else ""
+        super().__init__(
+            f"The backup {path} is damaged or was changed after it was made{detail}, so it "
+            "was not used. Nothing was written. Please try another copy of the backup."
+        )
+
+
+class NotABackup(WarmlineError):
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"{path} is not a Warmline backup, so nothing was read from it or written. "
+            "Please choose a file Warmline made with “Back up”."
+        )
+
+
+class BackupFromNewerVersion(WarmlineError):
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"The backup {path} was made by a newer version of Warmline. Please update "
+            "Warmline to use it. Nothing was written."
+        )
+
+
+class RestoreFolderNotEmpty(WarmlineError):
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"The folder {path} already holds Warmline data, so the backup was not put there "
+            "and nothing was changed. Please choose a new, empty folder."
+        )
+
+
+class BackupNotWritten(WarmlineError):
+    """The backup folder could not take the file (missing, read-only, full, removed)."""
+
+    def __init__(self, folder: str) -> None:
+        super().__init__(
+            f"The backup could not be written to {folder}. Is the stick or disk still "
+            "there, with free space? Nothing in Warmline was changed; please try again."
+        )

@@ -10,6 +10,7 @@ session -> repositories and team administration); what it needs from outside is 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from warmline.accounts import Account, Role
 from warmline.audit import AuditTrail
@@ -40,6 +41,8 @@ class Session:
     ) -> None:
         self._ctx = ctx
         self._opener = opener
+        #: Argon2id settings for new passphrases made in this session (a backup's, too).
+        self.kdf_factory = kdf_factory
         #: The unlocked view: every call's sealed facts and words, built after unlock by
         #: the UI (in steps) or on first need, dropped on lock (warmline/search.py).
         self.view = SearchIndex()
@@ -61,6 +64,12 @@ class Session:
     def account(self) -> Account:
         """Who is unlocked, with the role the signed roster gives them."""
         return self._ctx.account
+
+    @property
+    def vault_path(self) -> Path:
+        """The line's file, for work that reads it through a connection of its own (a
+        backup, which copies it beside the app's own work)."""
+        return Path(self._ctx.path)
 
     @property
     def is_coordinator(self) -> bool:

@@ -61,6 +61,8 @@ OTHER_STOPS = (
     "recovery-code",
     "recovery-unlock",
     "reset",
+    "backup",
+    "restore",
     "call-history",
     "csv-preview",
     "reflection-invite",
@@ -318,6 +320,41 @@ class Tour:
         dialog = self.dialog(NewPassphraseDialog)
         settle(self.qtbot, dialog)
         check(dialog, "reset a passphrase")
+
+    def _backup(self, check: Callable[[QWidget, str], None]) -> None:
+        self.unlock()
+        page = self.page("team")
+        assert isinstance(page, TeamPage)
+        dialog = page.backup_panel.back_up()
+        settle(self.qtbot, dialog)
+        check(dialog, "back up, empty")
+        dialog.folder.set_text("/media/usb-stick/warmline-backups")
+        dialog.fields.new_edit.setText(STRONG)
+        dialog.fields.repeat_edit.setText(STRONG)
+        dialog.progress.start("Protecting the backup with its passphrase…")
+        dialog.outcome.setText(
+            "Backed up 1,204 records (812 calls) to /media/usb-stick/warmline-backups/"
+            "warmline-riverside-warmline-20261130-221549Z.wlbackup."
+        )
+        dialog.outcome.setVisible(True)
+        settle(self.qtbot, dialog)
+        check(dialog, "back up, done")
+        dialog.progress.stop()
+
+    def _restore(self, check: Callable[[QWidget, str], None]) -> None:
+        self.unlock()
+        page = self.page("team")
+        assert isinstance(page, TeamPage)
+        dialog = page.backup_panel.restore()
+        settle(self.qtbot, dialog)
+        check(dialog, "check or restore, empty")
+        dialog.error.setText(
+            "That is not the passphrase for this backup. Please check it and try again. "
+            "Nothing was written."
+        )
+        dialog.error.setVisible(True)
+        settle(self.qtbot, dialog)
+        check(dialog, "check or restore, with a message")
 
     @staticmethod
     def _is_other(page: TeamPage, row: int) -> bool:

@@ -32,9 +32,11 @@ from ui.screens.first_run import FirstRunScreen
 from ui.screens.unlock import UnlockScreen
 from ui.tasks import TaskRunner
 from ui.widgets.add_person_dialog import AddPersonDialog
+from ui.widgets.backup_dialog import BackupDialog
 from ui.widgets.csv_preview_dialog import CsvPreviewDialog
 from ui.widgets.recovery_code_dialog import RecoveryCodeDialog
 from ui.widgets.recovery_unlock_dialog import RecoveryUnlockDialog
+from ui.widgets.restore_dialog import RestoreDialog
 from ui.widgets.shortcuts_dialog import ShortcutsDialog
 from ui.workspace import Workspace
 from warmline import errors
@@ -84,6 +86,8 @@ def everything(qtbot: QtBot, backend: Backend, runner: TaskRunner) -> Iterator[l
         RecoveryCodeDialog("ABCDE-FGHJK-LMNPQ-RSTVW-XYZ23", "Alex", "Line", parent=workspace),
         RecoveryUnlockDialog("Alex", parent=workspace),
         ShortcutsDialog(workspace),
+        BackupDialog(backend, workspace),
+        RestoreDialog(workspace),
         CsvPreviewDialog("table,row,column,value\r\n", "report.csv", workspace),
     ]
     yield [*workspace.pages.values(), UnlockScreen(), FirstRunScreen(), *dialogs]

@@ -650,6 +650,7 @@ class OnShiftPage(Page):
             self.composer.start_new(ended_shift.uuid, summary)
             self.show_composer()
             self.backend.changed("shifts")
+            self.backend.changed("shift-ended")  # an automatic backup may follow
 
         def failed(error: BaseException) -> None:
             self.end_button.setEnabled(True)

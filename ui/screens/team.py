@@ -38,6 +38,7 @@ from ui.prompts import Prompts
 from ui.screens.base import Page
 from ui.theme import set_role
 from ui.widgets.add_person_dialog import AddPersonDialog
+from ui.widgets.backup_panel import BackupPanel
 from ui.widgets.busy_indicator import BusyIndicator
 from ui.widgets.new_passphrase import NewPassphraseDialog
 from ui.widgets.row_table import RowTableView
@@ -164,6 +165,8 @@ class TeamPage(Page):
         layout.addWidget(self.busy)
         self.key_panel = TeamKeyPanel(backend)
         layout.addWidget(self.key_panel)
+        self.backup_panel = BackupPanel(backend)
+        layout.addWidget(self.backup_panel)
 
         self.setTabOrder(self.add_button, self.table)
         self.setTabOrder(self.table, self.role_combo)
