@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from ui.backend import Backend
@@ -25,6 +26,19 @@ from warmline.vault import Vault
 crypto.allow_cheap_kdf_for_tests()
 
 UI_PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _app_look_restored(qapp: QApplication) -> Iterator[None]:
+    """Give every test the application's look as it found it. A test that unlocks through
+    the controller applies a theme and text size to the whole application (its style sheet
+    sets fonts); left behind, it decided whether a later test's own font change showed."""
+    sheet, font, palette = qapp.styleSheet(), qapp.font(), qapp.palette()
+    yield
+    if qapp.styleSheet() != sheet:
+        qapp.setStyleSheet(sheet)
+    qapp.setFont(font)
+    qapp.setPalette(palette)
 
 
 @pytest.fixture
