@@ -40,6 +40,10 @@ def sort_iso(started_iso: str | None, day: str | None) -> str:
 
 _FLIP = str.maketrans("0123456789", "9876543210")
 
+#: Walking every call: the (day, uuid) index backwards, and the keyset after a row of it.
+WALK_ORDER = "day desc, uuid desc"
+WALK_AFTER = "day is not null and (day, uuid) < (?, ?)"
+
 
 def order_key(started_iso: str, call_uuid: str) -> tuple[str, str]:
     """Ascending order of this key is the calls list's order: newest first (every digit of
@@ -153,12 +157,14 @@ class CallRepository(SealedTimesRepository[Call]):
 
     def add_many(self, records: Sequence[Call]) -> list[Call]:
         saved = super().add_many(records)
-        self.view.add_many(saved)
+        if self.view.ready or self.view.building:  # else its build will read them anyway
+            self.view.add_many(saved)
         return saved
 
     def update(self, rec: Call) -> Call:
         saved = super().update(self._prepare(rec))
-        self.view.add_or_update(saved)
+        if self.view.ready or self.view.building:
+            self.view.add_or_update(saved)
         return saved
 
     def rewrite_forgetting_history(self, records: Sequence[Call]) -> list[Call]:
@@ -223,20 +229,18 @@ class CallRepository(SealedTimesRepository[Call]):
         ]
         return sorted(calls, key=_newest_first)
 
-
     def iter_all(self, batch: int = 2000) -> Iterator[list[Call]]:
-        """Every call in batches, by day, newest day first (within a day, by UUID).
+        """Every call in batches, by day, newest day first (within a day, by UUID, last
+        first: the (day, uuid) index read backwards, so SQLite never sorts).
 
-        Keyset paging (after the last row seen) on the (day, uuid) index keeps every batch
-        equally cheap. Rows without a day (damaged by hand) come last.
+        Keyset paging (after the last row seen) keeps every batch equally cheap. Rows
+        without a day (damaged by hand) come last.
         """
-        page = self.select("day is not null", limit=batch)
+        page = self.select("day is not null", order_by=WALK_ORDER, limit=batch)
         while page:
             yield page
             last = page[-1]
-            page = self.select(
-                "day <= ? and (day < ? or uuid > ?)", [last.day, last.day, last.uuid], limit=batch
-            )
+            page = self.select(WALK_AFTER, [last.day, last.uuid], order_by=WALK_ORDER, limit=batch)
         yield from _batched(self.select("day is null", order_by="uuid"), batch)
 
     # --- reading through the view -----------------------------------------------------------

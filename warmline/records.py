@@ -207,6 +207,8 @@ class Repository(Generic[R]):
     default_order: ClassVar[str] = "rowid desc"
     #: Whether every save sets ``updated_at`` (None: when it is a clear field).
     stamps_updated_at: ClassVar[bool | None] = None
+    #: Datetime fields kept inside the sealed body as ISO text (see warmline/sealed_meta.py).
+    sealed_times: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, ctx: Unlocked) -> None:
         self._ctx = ctx
@@ -300,6 +302,7 @@ class Repository(Generic[R]):
         plan_old = _clear_plan(columns, self._unbound_old) if self._unbound_old else plan
         prefix = _PREFIX
         min_format = self._min_format()
+        sealed_times = self.sealed_times
         out: list[R] = []
         for n, row in enumerate(rows):
             values: dict[str, Any] = {name: row[i] for name, i in plain_cols}
@@ -348,6 +351,13 @@ class Repository(Generic[R]):
                     values.update(body)
                 else:  # written by a newer version: keep what we understand
                     values.update({k: v for k, v in body.items() if k in known})
+                for name in sealed_times:  # sealed as ISO text (see sealed_meta)
+                    text = values.get(name)
+                    if text.__class__ is str:
+                        try:
+                            values[name] = fromiso(text) if text else None
+                        except ValueError:
+                            values[name] = None
             out.append(make(**values))
         return out
 

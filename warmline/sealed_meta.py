@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from warmline.records import R, Repository
 from warmline.timeutil import from_iso, to_iso
@@ -34,9 +34,8 @@ def coarse_day(moment: datetime | None) -> str:
 
 
 class SealedTimesRepository(Repository[R]):
-    """A repository whose ``sealed_times`` fields are datetimes kept inside the sealed body."""
-
-    sealed_times: ClassVar[tuple[str, ...]] = ()
+    """A repository whose ``sealed_times`` fields are datetimes kept inside the sealed body
+    (read back as datetimes by :meth:`Repository._records` itself, in its one pass)."""
 
     def _body(self, rec: R) -> dict[str, Any]:
         body = super()._body(rec)
@@ -52,20 +51,14 @@ class SealedTimesRepository(Repository[R]):
         clears: Sequence[bytes] | None = None,
     ) -> list[R]:
         legacy = [(name, columns.index(name)) for name in self._moved if name in columns]
-        if legacy:
-            rows = [list(row) for row in rows]
+        if not legacy:
+            return super()._records(columns, rows, clears)
+        rows = rows if isinstance(rows, list) else list(rows)  # read twice
         records = super()._records(columns, rows, clears)
-        times = self.sealed_times
-        for rec in records:
-            for name in times:
-                value = getattr(rec, name, None)
-                if isinstance(value, str):
-                    setattr(rec, name, from_iso(value))
-        if legacy:
-            for rec, row in zip(records, rows, strict=True):
-                for name, i in legacy:
-                    if row[i] is not None and not rec.damaged:
-                        setattr(rec, name, self._legacy_value(name, row[i]))
+        for rec, row in zip(records, rows, strict=True):
+            for name, i in legacy:
+                if row[i] is not None and not rec.damaged:
+                    setattr(rec, name, self._legacy_value(name, row[i]))
         return records
 
     def _legacy_value(self, name: str, value: Any) -> Any:

@@ -74,7 +74,7 @@ from functools import partial
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeAlias
 
-from warmline.calls import Call, sort_iso
+from warmline.calls import WALK_AFTER, WALK_ORDER, Call, sort_iso
 from warmline.timeutil import from_iso, to_iso
 
 if TYPE_CHECKING:
@@ -594,8 +594,8 @@ class SearchIndex:
             pass
 
     def _step(self, calls: CallRepository, batch: int) -> bool:
-        """One step of the walk over every call, by day, newest day first, then by UUID
-        (the keyset on the (day, uuid) index keeps each step equally cheap). Calls arrive
+        """One step of the walk over every call, by day, newest day first (the (day, uuid)
+        index read backwards, with a keyset after the last row, keeps each step cheap). Calls arrive
         nearly in list order (only the order within one day is not known before opening),
         so each lands at or near the end of the ordered list. Rows without a day (a
         damaged row) are read last."""
@@ -603,15 +603,9 @@ class SearchIndex:
         if state is None:
             return False
         if state.cursor is None:
-            rows = calls.open_rows("day is not null", order_by="day desc, uuid", limit=batch)
+            rows = calls.open_rows("day is not null", order_by=WALK_ORDER, limit=batch)
         elif state.cursor[0] is not None:
-            day, last_uuid = state.cursor
-            rows = calls.open_rows(
-                "day <= ? and (day < ? or uuid > ?)",
-                [day, day, last_uuid],
-                order_by="day desc, uuid",
-                limit=batch,
-            )
+            rows = calls.open_rows(WALK_AFTER, list(state.cursor), order_by=WALK_ORDER, limit=batch)
         else:
             rows = calls.open_rows(
                 "day is null and uuid > ?", [state.cursor[1]], order_by="uuid", limit=batch
