@@ -83,14 +83,20 @@ class BackupService(QObject):
         def work() -> backupmod.BackupResult:
             backupmod.check_backup_passphrase(passphrase, line_name)
             key = backupmod.BackupKey.from_passphrase(passphrase, kdf_factory)
-            try:
-                return backupmod.make_backup(
-                    vault_path.parent, folder, key, keep=keep, progress=self._report
-                )
-            finally:
-                key.wipe()
+            return self._make(vault_path, folder, key, keep)
 
         self._submit(work, on_done, on_error)
+
+    def _make(
+        self, vault_path: Path, folder: Path, key: backupmod.BackupKey, keep: int | None
+    ) -> backupmod.BackupResult:
+        """On the backup worker: the backup itself; the key is wiped however it ends."""
+        try:
+            return backupmod.make_backup(
+                vault_path.parent, folder, key, keep=keep, progress=self._report
+            )
+        finally:
+            key.wipe()
 
     def back_up_with_key(
         self,
@@ -103,16 +109,7 @@ class BackupService(QObject):
         on_error: Callable[[BaseException], None],
     ) -> None:
         """Back up under a key already derived (automatic backups keep one); wiped after."""
-
-        def work() -> backupmod.BackupResult:
-            try:
-                return backupmod.make_backup(
-                    vault_path.parent, folder, key, keep=keep, progress=self._report
-                )
-            finally:
-                key.wipe()
-
-        self._submit(work, on_done, on_error)
+        self._submit(lambda: self._make(vault_path, folder, key, keep), on_done, on_error)
 
     def check(
         self,
