@@ -14,7 +14,7 @@ Why this shape:
   which test reaches which function, then runs only those tests per mutant. The whole suite per
   mutant would take hours on a shared two-core machine; this takes minutes.
 
-Only the standard library is used here (dev.py imports this before anything is installed).
+Only the standard library is used here; mutmut itself runs as its own command.
 """
 
 from __future__ import annotations
