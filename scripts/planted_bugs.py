@@ -100,7 +100,7 @@ PLANTS: tuple[Plant, ...] = (
         "ui/system_events.py",
         "        if active:\n            self.should_lock.emit()",
         "        if active:\n            pass",
-        SHELL,
+        (*SHELL, "tests/ui/test_system_events.py"),
     ),
     Plant(
         "Qt's suspended state does not lock",
@@ -114,7 +114,7 @@ PLANTS: tuple[Plant, ...] = (
         "ui/system_events.py",
         'SLOT("on_state(bool)")',
         'SLOT("onState(bool)")',
-        SHELL,
+        (*SHELL, "tests/ui/test_system_events.py"),
     ),
     Plant(
         "the wait after a wrong passphrase never ends",
