@@ -183,17 +183,18 @@ def main(args: list[str], python: Path) -> int:
             check=False,
         )
         took = time.monotonic() - started
-        (run_dir / "pytest.log").write_text(proc.stdout + proc.stderr)
-        if proc.returncode == 0:
-            missed += 1
-            verdict = "MISSED "
-        else:
-            failed = [ln for ln in proc.stdout.splitlines() if ln.startswith("FAILED")]
-            verdict = "caught "
-            plant_name = f"{plant.name} ({failed[0][7:] if failed else 'error'})"
-            print(f"{number:2d} {verdict} {plant_name} [{took:.0f} s]", flush=True)
+        (run_dir / "pytest.log").write_text(f"{proc.stdout}{proc.stderr}\nexit {proc.returncode}\n")
+        # Judge by pytest's own tally: a run that passed every test and then crashed on the
+        # way out (Qt teardown) has not caught the bug.
+        tally = proc.stdout.strip().splitlines()[-1:] or [""]
+        failed = [ln[7:] for ln in proc.stdout.splitlines() if ln.startswith(("FAILED", "ERROR"))]
+        if failed or " failed" in tally[0] or " error" in tally[0]:
+            detail = failed[0] if failed else tally[0]
+            print(f"{number:2d} caught  {plant.name} ({detail}) [{took:.0f} s]", flush=True)
             continue
-        print(f"{number:2d} {verdict} {plant.name} [{took:.0f} s]", flush=True)
+        missed += 1
+        note = "" if proc.returncode == 0 else f", exit {proc.returncode} after passing"
+        print(f"{number:2d} MISSED  {plant.name} [{took:.0f} s{note}]", flush=True)
     return 1 if missed else 0
 
 
