@@ -197,7 +197,9 @@ def test_property_any_flip_fails(plaintext: bytes, position: int) -> None:
 
 
 class _CostModel:
-    """Stands in for Argon2id and the timer: a run costs ``unit`` seconds per 64 MiB pass."""
+    """Stands in for Argon2id and the timer: the floor (64 MiB, three passes) costs ``unit``
+    seconds, and cost grows with memory and passes. Units that are exact binary fractions let
+    a case land exactly on the target's edge."""
 
     def __init__(self, unit: float) -> None:
         self.unit = unit
@@ -205,7 +207,7 @@ class _CostModel:
 
     def argon2id(self, password: bytes, salt: bytes, **kw: int) -> bytes:
         assert kw["lanes"] == crypto.CALIBRATION_LANES
-        self.now += self.unit * kw["memory_kib"] / (64 * 1024) * kw["iterations"]
+        self.now += self.unit * kw["memory_kib"] / (64 * 1024) * kw["iterations"] / 3
         return bytes(32)
 
     def perf_counter(self) -> float:
@@ -216,13 +218,17 @@ class _CostModel:
     ("unit", "memory_mib", "iterations", "seconds"),
     [
         # Memory doubles while the next doubling stays within the target (+25 %): 512 MiB.
-        (0.02, 512, 3, 0.48),
+        (0.06, 512, 3, 0.48),
+        # ... a doubling landing exactly on the target's edge still counts.
+        (5 / 64, 512, 3, 0.625),
         # Memory reaches the 1 GiB cap; passes then grow while within the target.
-        (0.008, 1024, 4, 0.512),
+        (0.024, 1024, 4, 0.512),
+        # ... and a pass landing exactly on the edge counts too.
+        (15 / 512, 1024, 4, 0.625),
         # A very fast machine: both caps.
-        (0.0001, 1024, 10, 0.0016 * 10),
+        (0.0003, 1024, 10, 0.016),
         # A slow machine: the floor, however long it takes.
-        (0.4, 64, 3, 1.2),
+        (1.2, 64, 3, 1.2),
     ],
 )
 def test_calibration_aims_at_its_target(
@@ -242,7 +248,7 @@ def test_calibration_aims_at_its_target(
 
 
 def test_calibration_target_scales_the_choice(monkeypatch: pytest.MonkeyPatch) -> None:
-    model = _CostModel(0.02)
+    model = _CostModel(0.06)
     monkeypatch.setattr(crypto, "argon2id", model.argon2id)
     monkeypatch.setattr(crypto, "time", SimpleNamespace(perf_counter=model.perf_counter))
     low = crypto.calibrate(target_seconds=0.1)

@@ -1,0 +1,292 @@
+"""The edges of the sealing code that the round-trip tests never reach.
+
+Written against mutants that survived (docs/testing.md): boundaries of the length checks, the
+header fields each refusal reads, the message a person sees when something fails to open, and
+that the temporary buffers holding raw key bytes are zeroed once a key is made from them.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from warmline import crypto
+from warmline.crypto import (
+    HEADER_LEN,
+    MAGIC,
+    TAG_LEN,
+    KdfParams,
+    Key,
+    KeyPair,
+    SealContext,
+    open_at,
+    seal,
+)
+from warmline.errors import NewerFormat, Tampered
+
+CTX = SealContext("calls", "row-1", "record", "owner-1", 3)
+
+
+def _open(key: Key, blob: bytes, what: str | None = None) -> bytes:
+    args = (key, blob, CTX.table, CTX.row, CTX.field, CTX.owner, CTX.revision)
+    return open_at(*args) if what is None else open_at(*args, what)
+
+
+def _opens(what: str) -> str:
+    return f"{what} could not be opened"
+
+
+# --- open_at: the hot path -------------------------------------------------------------------
+
+
+def test_open_at_opens_what_seal_wrote_with_no_clear_columns() -> None:
+    key = Key.generate()
+    assert _open(key, seal(key, b"the heron came back", CTX)) == b"the heron came back"
+
+
+def test_an_empty_note_is_exactly_header_and_tag_and_still_opens() -> None:
+    key = Key.generate()
+    blob = seal(key, b"", CTX)
+    assert len(blob) == HEADER_LEN + TAG_LEN
+    assert _open(key, blob) == b""
+    assert crypto.open_sealed(key, blob, CTX) == b""
+
+
+@pytest.mark.parametrize("length", [0, HEADER_LEN - 1, HEADER_LEN, HEADER_LEN + TAG_LEN - 1])
+def test_a_blob_too_short_to_be_one_is_refused_by_name(length: int) -> None:
+    key = Key.generate()
+    blob = seal(key, b"x" * 40, CTX)[:length]
+    with pytest.raises(Tampered) as raised:
+        _open(key, blob)
+    assert str(raised.value).startswith(_opens("A record"))
+    with pytest.raises(Tampered) as raised:
+        _open(key, blob, "Part of a call")
+    assert str(raised.value).startswith(_opens("Part of a call"))
+
+
+def test_a_blob_with_another_mark_is_refused_though_its_body_is_intact() -> None:
+    """The mark is not in the associated data, so only the header check catches it."""
+    key = Key.generate()
+    blob = b"XX" + seal(key, b"note", CTX)[2:]
+    with pytest.raises(Tampered) as raised:
+        _open(key, blob, "Part of a call")
+    assert str(raised.value).startswith(_opens("Part of a call"))
+    assert crypto.blob_version(blob) == 0 and crypto.key_id_of(blob) is None
+
+
+def test_a_newer_format_says_so_rather_than_damaged() -> None:
+    key = Key.generate()
+    blob = bytearray(seal(key, b"note", CTX))
+    blob[2] = crypto.FORMAT_VERSION + 1
+    with pytest.raises(NewerFormat):
+        _open(key, bytes(blob))
+    with pytest.raises(NewerFormat):
+        crypto.open_sealed(key, bytes(blob), CTX)
+
+
+def test_another_key_or_a_changed_byte_fails_with_the_callers_words() -> None:
+    key = Key.generate()
+    blob = seal(key, b"note", CTX)
+    with pytest.raises(Tampered) as raised:
+        _open(Key.generate(), blob, "Part of a call")
+    assert str(raised.value).startswith(_opens("Part of a call"))
+    flipped = blob[:-1] + bytes([blob[-1] ^ 1])
+    with pytest.raises(Tampered) as raised:
+        _open(key, flipped, "Part of a call")
+    assert str(raised.value).startswith(_opens("Part of a call"))
+
+
+# --- the header readers ----------------------------------------------------------------------
+
+
+def test_blob_version_reads_only_real_headers() -> None:
+    assert crypto.blob_version(b"") == 0
+    assert crypto.blob_version(MAGIC) == 0  # the mark alone: no version byte yet
+    assert crypto.blob_version(MAGIC + b"\x02") == 2
+    assert crypto.blob_version(b"WX\x02") == 0
+    assert crypto.blob_version(seal(Key.generate(), b"n", CTX)) == crypto.FORMAT_VERSION
+
+
+def test_key_id_of_reads_the_key_from_a_current_header_only() -> None:
+    key = Key.generate()
+    blob = seal(key, b"n", CTX)
+    assert crypto.key_id_of(blob) == key.key_id
+    assert crypto.key_id_of(blob[: HEADER_LEN - 1]) is None
+    assert crypto.key_id_of(blob[:HEADER_LEN]) == key.key_id
+    older = bytearray(blob)
+    older[2] = crypto.FORMAT_VERSION - 1
+    assert crypto.key_id_of(bytes(older)) is None
+    assert crypto.key_for({key.key_id: key}, blob) is key
+    assert crypto.key_for({}, blob) is None
+
+
+# --- JSON bodies -----------------------------------------------------------------------------
+
+
+def test_json_is_sealed_compact_and_in_utf8() -> None:
+    key = Key.generate()
+    blob = crypto.seal_json(key, {"a": "é", "b": [1, 2]}, CTX)
+    assert crypto.open_sealed(key, blob, CTX) == '{"a":"é","b":[1,2]}'.encode()
+    assert crypto.open_json(key, blob, CTX) == {"a": "é", "b": [1, 2]}
+
+
+def test_open_json_refusals_carry_the_callers_words() -> None:
+    key = Key.generate()
+    blob = crypto.seal_json(key, {"a": 1}, CTX)
+    other = SealContext("calls", "row-2", "record", "owner-1", 3)
+    with pytest.raises(Tampered) as raised:
+        crypto.open_json(key, blob, other, "A handover")
+    assert str(raised.value).startswith(_opens("A handover"))
+    with pytest.raises(Tampered) as raised:
+        crypto.open_json(key, blob, other)
+    assert str(raised.value).startswith(_opens("A record"))
+    assert crypto.open_json_with({key.key_id: key}, blob, CTX) == {"a": 1}
+    for keys in ({}, {key.key_id: key}):
+        with pytest.raises(Tampered) as raised:
+            crypto.open_json_with(keys, blob, other, "A handover")
+        assert str(raised.value).startswith(_opens("A handover"))
+    with pytest.raises(Tampered) as raised:
+        crypto.open_json_with({}, blob, CTX)
+    assert str(raised.value).startswith(_opens("A record"))
+
+
+# --- keys sealed to a person, and signatures -------------------------------------------------
+
+
+def test_the_box_key_depends_on_its_context() -> None:
+    shared = bytes(range(32))
+    assert crypto._box_key(shared, b"line-a") != crypto._box_key(shared, b"line-b")
+    assert len(crypto._box_key(shared, b"line-a")) == 32
+
+
+def test_a_key_sealed_to_someone_else_or_damaged_is_part_of_an_account() -> None:
+    key = Key.generate()
+    alex, sam = KeyPair.generate("box"), KeyPair.generate("box")
+    blob = crypto.seal_key_to(alex.public, key, b"generation-1")
+    opened = crypto.open_key_from(alex, blob, b"generation-1")
+    assert (opened.key_id, opened.material()) == (key.key_id, key.material())
+    for pair, body, context in (
+        (sam, blob, b"generation-1"),
+        (alex, blob, b"generation-2"),
+        (alex, blob[:-1], b"generation-1"),
+        (alex, blob[:10], b"generation-1"),
+        (KeyPair.generate("sign"), blob, b"generation-1"),
+    ):
+        with pytest.raises(Tampered) as raised:
+            crypto.open_key_from(pair, body, context)
+        assert str(raised.value).startswith(_opens("Part of an account"))
+
+
+def test_only_a_signing_pair_signs_and_a_mac_checks_its_message() -> None:
+    signer = KeyPair.generate("sign")
+    signature = crypto.sign(signer, b"roster")
+    assert crypto.verify(signer.public, b"roster", signature)
+    assert not crypto.verify(signer.public, b"roster!", signature)
+    with pytest.raises(ValueError, match="signing"):
+        crypto.sign(KeyPair.generate("box"), b"roster")
+    key = Key.generate()
+    tag = crypto.mac(key, b"message")
+    assert crypto.mac_ok(key, b"message", tag)
+    assert not crypto.mac_ok(key, b"massage", tag)
+    assert not crypto.mac_ok(Key.generate(), b"message", tag)
+
+
+# --- raw key bytes do not linger ---------------------------------------------------------------
+
+
+@pytest.fixture
+def buffers(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bytearray]]:
+    """Every bytearray the crypto module makes while the test runs."""
+    made: list[bytearray] = []
+
+    def spy(*args: object) -> bytearray:
+        buffer = bytearray(*args)  # type: ignore[call-overload]
+        made.append(buffer)
+        return buffer
+
+    monkeypatch.setattr(crypto, "bytearray", spy, raising=False)
+    yield made
+
+
+def _zeroed(made: list[bytearray], size: int) -> bool:
+    sized = [b for b in made if len(b) == size]
+    return bool(sized) and all(not any(b) for b in sized)
+
+
+def test_unwrapping_a_key_zeroes_the_buffer_it_was_read_into(buffers: list[bytearray]) -> None:
+    wrapping, inner = Key.generate(), Key.generate()
+    blob = crypto.wrap_key(wrapping, inner, CTX)
+    buffers.clear()
+    crypto.unwrap_key(wrapping, blob, CTX)
+    assert _zeroed(buffers, crypto.KEY_ID_LEN + crypto.KEY_LEN)
+
+
+def test_opening_a_key_pair_zeroes_the_buffer_it_was_read_into(
+    buffers: list[bytearray],
+) -> None:
+    user, pair = Key.generate(), KeyPair.generate("box")
+    blob = crypto.seal_key_pair(user, pair, CTX)
+    buffers.clear()
+    opened = crypto.open_key_pair(user, "box", blob, CTX)
+    assert opened.public == pair.public
+    read = [b for b in buffers if len(b) == 32 and b is not opened._private]
+    assert read and all(not any(b) for b in read)
+
+
+def test_opening_a_sealed_key_zeroes_the_buffer_it_was_read_into(
+    buffers: list[bytearray],
+) -> None:
+    key, alex = Key.generate(), KeyPair.generate("box")
+    blob = crypto.seal_key_to(alex.public, key, b"ctx")
+    buffers.clear()
+    crypto.open_key_from(alex, blob, b"ctx")
+    assert _zeroed(buffers, crypto.KEY_ID_LEN + crypto.KEY_LEN)
+
+
+def test_a_wiped_pair_refuses_to_give_its_bytes() -> None:
+    pair = KeyPair.generate("box")
+    pair.wipe()
+    with pytest.raises(ValueError, match="this key pair has been wiped"):
+        pair.private_bytes()
+
+
+# --- what is shown of a key, and the test-only KDF switch ---------------------------------------
+
+
+def test_a_keys_repr_shows_eight_hex_digits_of_its_id_and_nothing_else() -> None:
+    key = Key.generate()
+    assert repr(key) == f"<Key {key.key_id.hex()[:8]}…>"
+    key.wipe()
+    assert repr(key) == f"<Key {key.key_id.hex()[:8]}… wiped>"
+
+
+def test_a_new_salt_keeps_the_cost_and_the_profile() -> None:
+    params = KdfParams(b"s" * 16, 64 * 1024, 3, 4, profile="standard")
+    fresh = params.with_new_salt()
+    assert len(fresh.salt) == 16 and fresh.salt != params.salt
+    assert fresh == KdfParams(fresh.salt, 64 * 1024, 3, 4, crypto.KDF_VERSION, "standard")
+    cheap = crypto.cheap_test_params().with_new_salt()
+    assert cheap.profile == crypto.cheap_test_params().profile
+
+
+def test_the_cheap_kdf_is_switched_on_only_inside_pytest(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(crypto, "_cheap_kdf_allowed", False)
+    with pytest.raises(RuntimeError, match=r"^the cheap KDF profile is for the test suite only$"):
+        crypto.cheap_test_params()
+    monkeypatch.delitem(sys.modules, "pytest")
+    with pytest.raises(RuntimeError, match=r"^the cheap KDF profile is for the test suite only$"):
+        crypto.allow_cheap_kdf_for_tests()
+    assert crypto._cheap_kdf_allowed is False
+    monkeypatch.undo()
+    monkeypatch.setattr(crypto, "_cheap_kdf_allowed", False)
+    crypto.allow_cheap_kdf_for_tests()
+    assert crypto._cheap_kdf_allowed is True
+    assert crypto.cheap_test_params().memory_kib == 64
+
+
+def test_recovery_codes_are_five_groups_of_five_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    letters = iter("ABCDEFGHJKMNPQRSTVWXYZ23456789")
+    monkeypatch.setattr(crypto.secrets, "choice", lambda _alphabet: next(letters))
+    assert crypto.new_recovery_code() == "ABCDE-FGHJK-MNPQR-STVWX-YZ234"
