@@ -184,7 +184,7 @@ def test_only_a_signing_pair_signs_and_a_mac_checks_its_message() -> None:
     signature = crypto.sign(signer, b"roster")
     assert crypto.verify(signer.public, b"roster", signature)
     assert not crypto.verify(signer.public, b"roster!", signature)
-    with pytest.raises(ValueError, match="signing"):
+    with pytest.raises(ValueError, match=r"^only a signing key pair signs$"):
         crypto.sign(KeyPair.generate("box"), b"roster")
     key = Key.generate()
     tag = crypto.mac(key, b"message")
@@ -290,3 +290,116 @@ def test_recovery_codes_are_five_groups_of_five_in_order(monkeypatch: pytest.Mon
     letters = iter("ABCDEFGHJKMNPQRSTVWXYZ23456789")
     monkeypatch.setattr(crypto.secrets, "choice", lambda _alphabet: next(letters))
     assert crypto.new_recovery_code() == "ABCDE-FGHJK-MNPQR-STVWX-YZ234"
+
+
+# --- what is stored must read the same forever -----------------------------------------------
+
+
+def _lp(part: bytes) -> bytes:
+    return len(part).to_bytes(4, "big") + part
+
+
+def test_the_associated_data_is_the_documented_layout() -> None:
+    """Written out by hand from docs/architecture.md, not from the code: a change here would
+    leave every note already on disk unopenable, while every round trip still passed."""
+    key_id = bytes(range(16))
+    common = [b"warmline"]
+    place = [b"calls", b"row-9", b"record", key_id, b"owner-1", b"42"]
+    assert crypto.aad_for("calls", "row-9", "record", key_id, "owner-1", 42, b"", 1) == b"".join(
+        _lp(p) for p in [*common, b"1", *place]
+    )
+    assert crypto.aad_for(
+        "calls", "row-9", "record", key_id, "owner-1", 42, b"clear", 2
+    ) == b"".join(_lp(p) for p in [*common, b"2", *place, b"clear"])
+    # The defaults: no clear columns, the current format.
+    assert crypto.aad_for("calls", "row-9", "record", key_id, "owner-1", 42) == b"".join(
+        _lp(p) for p in [*common, b"2", *place, b""]
+    )
+
+
+def test_a_passphrase_makes_the_same_key_and_id_as_it_always_has() -> None:
+    """Golden values, recorded once: every account's sealed keys name this id and were sealed
+    under this key, so a change to the label or to how the passphrase is encoded would lock
+    every person out while every round trip in the suite still passed."""
+    params = KdfParams(bytes(16), 64, 1, 1, crypto.KDF_VERSION, crypto.cheap_test_params().profile)
+    key = crypto.derive_kek("pässphrase", params)
+    assert key.key_id.hex() == "52bba0095ce5f3238fdf5521ff51616f"
+    assert key.material().hex() == (
+        "66663ab243642fece5f48c1db7d8917e76eb8f38d9c415eec97c0ff83f0bae2f"
+    )
+
+
+def test_stored_kdf_settings_without_a_profile_are_standard_and_keep_their_version() -> None:
+    old = (
+        '{"v": 1, "alg": "argon2id", "salt": "AAAAAAAAAAAAAAAAAAAAAA==", '
+        '"m": 65536, "t": 3, "p": 1}'
+    )
+    params = KdfParams.from_json(old)
+    assert params.profile == "standard" and params.version == 1
+    crypto.check_params(params)
+    newer = old.replace('"v": 1', '"v": 2')
+    assert KdfParams.from_json(newer).version == 2
+    with pytest.raises(crypto.WeakKdfParameters):
+        crypto.check_params(KdfParams.from_json(newer))  # a version this build does not know
+
+
+def test_the_ceiling_admits_eight_lanes_exactly() -> None:
+    crypto.check_params(KdfParams(b"s" * 16, 64 * 1024, 3, 8))
+    with pytest.raises(crypto.WeakKdfParameters):
+        crypto.check_params(KdfParams(b"s" * 16, 64 * 1024, 3, 9))
+
+
+def test_open_sealed_refusals_carry_the_callers_words() -> None:
+    key = Key.generate()
+    blob = seal(key, b"note", CTX)
+    cases = {
+        "short": blob[: HEADER_LEN + TAG_LEN - 1],
+        "header only": blob[: HEADER_LEN - 1],
+        "mark": b"XX" + blob[2:],
+        "too old": blob[:2] + b"\x00" + blob[3:],
+        "other key": seal(Key.generate(), b"note", CTX),
+        "flipped": blob[:-1] + bytes([blob[-1] ^ 1]),
+    }
+    for name, body in cases.items():
+        for what, words in ((None, "A record"), ("A handover", "A handover")):
+            with pytest.raises(Tampered) as raised:
+                if what is None:
+                    crypto.open_sealed(key, body, CTX)
+                else:
+                    crypto.open_sealed(key, body, CTX, what)
+            assert str(raised.value).startswith(_opens(words)), name
+    newer = blob[:2] + bytes([crypto.FORMAT_VERSION + 1]) + blob[3:]
+    with pytest.raises(NewerFormat) as raised:
+        crypto.open_sealed(key, newer, CTX, "A handover")
+    assert "A handover" in str(raised.value)
+
+
+def test_unwrapping_under_the_wrong_place_is_part_of_an_account() -> None:
+    wrapping, inner = Key.generate(), Key.generate()
+    blob = crypto.wrap_key(wrapping, inner, CTX)
+    with pytest.raises(Tampered) as raised:
+        crypto.unwrap_key(wrapping, blob, SealContext("calls", "row-2"))
+    assert str(raised.value).startswith(_opens("Part of an account"))
+    user = Key.generate()
+    pair_blob = crypto.seal_key_pair(user, KeyPair.generate("sign"), CTX)
+    with pytest.raises(Tampered) as raised:
+        crypto.open_key_pair(user, "sign", pair_blob, SealContext("calls", "row-2"))
+    assert str(raised.value).startswith(_opens("Part of an account"))
+
+
+def test_keys_refuse_the_wrong_sizes_and_kinds_in_so_many_words() -> None:
+    with pytest.raises(ValueError, match=r"^a key must be 32 bytes$"):
+        Key(bytes(31), bytes(16))
+    with pytest.raises(ValueError, match=r"^a key id must be 16 bytes$"):
+        Key(bytes(32), bytes(15))
+    said = r"^a key pair is 'box' or 'sign' with a 32-byte private key$"
+    with pytest.raises(ValueError, match=said):
+        KeyPair("bogus", bytes(range(32)))
+    with pytest.raises(ValueError, match=said):
+        KeyPair("box", bytes(31))
+    key = Key.generate()
+    key.wipe()
+    with pytest.raises(ValueError, match=r"^this key has been wiped$"):
+        key.material()
+    with pytest.raises(ValueError, match=r"^this key has been wiped$"):
+        _ = key.aead
