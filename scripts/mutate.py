@@ -49,13 +49,22 @@ class Target:
 #: The unit-level core tests that speak for the keys. The whole core suite would do too, but
 #: a mutant that survives runs every test that reaches its function, and seal() is reached by
 #: nearly all of them: on a shared two-core machine that turns minutes into hours.
-KEY_TESTS = ("tests/core/test_keys.py", "tests/core/test_key_migration.py")
+KEY_TESTS = (
+    "tests/core/test_keys.py",
+    "tests/core/test_key_migration.py",
+    "tests/core/test_keyring.py",
+)
 VAULT_TESTS = ("tests/core/test_vault.py", "tests/core/test_paths.py", "tests/core/test_keys.py")
 
 TARGETS: dict[str, Target] = {
     "crypto": Target(
         "warmline/crypto.py",
-        ("tests/core/test_crypto.py", "tests/core/test_keys.py", "tests/core/test_format2.py"),
+        (
+            "tests/core/test_crypto.py",
+            "tests/core/test_crypto_edges.py",
+            "tests/core/test_keys.py",
+            "tests/core/test_format2.py",
+        ),
     ),
     "keyring": Target("warmline/keyring.py", KEY_TESTS),
     "roster": Target("warmline/roster.py", KEY_TESTS),

@@ -126,16 +126,23 @@ PLANTS: tuple[Plant, ...] = (
     Plant(
         "an existing folder is not tightened to 0700",
         "warmline/paths.py",
-        "    if os.name == \"posix\":\n        os.chmod(path, 0o700)\n",
-        "",
+        "    targets = [(path, 0o700)]\n",
+        "    targets: list[tuple[Path, int]] = []\n",
         (*CORE, "tests/ui/test_data_folder.py"),
     ),
     Plant(
-        "existing files are not tightened to 0600",
+        "existing files are not tightened to 0600 on open",
+        "warmline/paths.py",
+        "        if entry.is_file(follow_symlinks=False) and _is_own(entry.name):\n",
+        "        if False:\n",
+        (*CORE, "tests/ui/test_data_folder.py"),
+    ),
+    Plant(
+        "connecting leaves existing database files as they were",
         "warmline/db.py",
         "                os.chmod(p, 0o600)\n",
         "                pass\n",
-        (*CORE, "tests/ui/test_data_folder.py"),
+        CORE,
     ),
 )
 

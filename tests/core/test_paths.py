@@ -141,3 +141,25 @@ def test_opening_says_so_when_the_folder_cannot_be_made_private(
     assert "Operation not permitted" in message
     monkeypatch.undo()
     Vault.open(folder, kdf_factory=crypto.cheap_test_params).close()  # nothing left locked
+
+
+def test_connecting_closes_a_loose_database_file_and_its_journal(tmp_path: Path) -> None:
+    """db.connect tightens the files on its own too, for callers that do not open a vault."""
+    from warmline import db as dbmod
+
+    folder = tmp_path / "line"
+    vault, _ = Vault.create(
+        folder, "Line", "Alex", "a long passphrase", kdf_factory=crypto.cheap_test_params
+    )
+    vault.close()
+    path = folder / "warmline.db"
+    os.chmod(path, 0o644)
+    database = dbmod.connect(path)
+    try:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        for suffix in ("-wal", "-shm"):
+            journal = Path(f"{path}{suffix}")
+            if journal.exists():
+                assert stat.S_IMODE(journal.stat().st_mode) == 0o600, suffix
+    finally:
+        database.close()
