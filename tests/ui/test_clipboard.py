@@ -103,7 +103,13 @@ def test_the_hint_says_secret_and_an_unknown_system_gets_none(
 
 @pytest.mark.parametrize(
     ("platform", "key"),
-    [("linux", "linux"), ("freebsd14", "linux"), ("win32", "win32"), ("darwin", "darwin")],
+    [
+        ("linux", "linux"),
+        ("linux2", "linux"),
+        ("freebsd14", "linux"),
+        ("win32", "win32"),
+        ("darwin", "darwin"),
+    ],
 )
 def test_each_system_gets_its_own_hints(
     monkeypatch: pytest.MonkeyPatch, platform: str, key: str
