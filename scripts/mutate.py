@@ -53,6 +53,7 @@ KEY_TESTS = (
     "tests/core/test_keys.py",
     "tests/core/test_key_migration.py",
     "tests/core/test_keyring.py",
+    "tests/core/test_roster_chain.py",
 )
 VAULT_TESTS = ("tests/core/test_vault.py", "tests/core/test_paths.py", "tests/core/test_keys.py")
 
