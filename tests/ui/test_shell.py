@@ -764,3 +764,33 @@ def test_the_idle_check_runs_every_second_in_the_running_app(
     controller = _unlocked_alex(make_controller, qtbot, tmp_path)
     timer = controller.idle._timer
     assert timer.interval() == 1000 and timer.isActive()
+
+
+@pytest.mark.parametrize(
+    ("minutes", "said"),
+    [
+        (1, "Warmline locked itself after a minute without use."),
+        (60, "Warmline locked itself after 60 minutes without use."),
+    ],
+)
+def test_an_idle_lock_says_how_long_in_plain_words(
+    make_controller, qtbot: QtBot, tmp_path: Path, fake_clock: FakeClock, minutes: int, said: str
+) -> None:
+    controller = unlocked_with_idle_minutes(make_controller, qtbot, tmp_path, minutes)
+    qtbot.waitUntil(lambda: controller.idle.timeout_seconds == minutes * 60)
+    fake_clock.advance(minutes * 60 + 1)
+    controller.idle.check()
+    assert not controller.is_unlocked
+    reason = controller.unlock_screen.findChild(QLabel, "unlock-reason")
+    assert reason is not None and reason.text().startswith(said)
+
+
+def test_a_lock_for_sleep_says_why_in_plain_words(
+    make_controller, qtbot: QtBot, tmp_path: Path
+) -> None:
+    controller = _unlocked_alex(make_controller, qtbot, tmp_path)
+    controller.system_events.on_state(True)
+    reason = controller.unlock_screen.findChild(QLabel, "unlock-reason")
+    assert reason is not None and reason.text().startswith(
+        "Warmline locked because the computer went to sleep or its screen locked."
+    )
