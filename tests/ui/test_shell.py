@@ -794,3 +794,22 @@ def test_a_lock_for_sleep_says_why_in_plain_words(
     assert reason is not None and reason.text().startswith(
         "Warmline locked because the computer went to sleep or its screen locked."
     )
+
+
+def test_a_lock_asked_for_drops_every_service_and_shows_the_people_as_they_are_now(
+    make_controller, qtbot: QtBot, tmp_path: Path
+) -> None:
+    controller = _unlocked_alex(make_controller, qtbot, tmp_path)
+    assert controller.backend is not None and controller.reseal is not None
+    session = controller.session
+    assert session is not None
+    wait_idle(qtbot, controller.runner)
+    session.team.add_account("Jo", "jos own long passphrase", Role.VOLUNTEER)  # while idle
+    controller.window.lock_requested.emit()  # the Lock button / Ctrl+L: no reason given
+    assert controller.backend is None and controller.search is None
+    assert controller.reseal is None
+    reason = controller.unlock_screen.findChild(QLabel, "unlock-reason")
+    assert reason is not None and reason.text() == "" and reason.isHidden()
+    wait_idle(qtbot, controller.runner)
+    names = controller.unlock_screen.account_box
+    qtbot.waitUntil(lambda: names.findText("Jo") >= 0)  # the list was read again after the lock
