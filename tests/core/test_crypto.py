@@ -254,6 +254,8 @@ def test_calibration_target_scales_the_choice(monkeypatch: pytest.MonkeyPatch) -
     low = crypto.calibrate(target_seconds=0.1)
     high = crypto.calibrate(target_seconds=0.5)
     assert low.params.memory_kib == 128 * 1024 < high.params.memory_kib
+    # What the production factory asks for: half a second.
+    assert crypto.calibrate().params.memory_kib == high.params.memory_kib == 512 * 1024
 
 
 def test_the_production_factory_for_real() -> None:
