@@ -500,6 +500,9 @@ def test_an_unfinished_note_survives_a_lock(make_controller, qtbot: QtBot, tmp_p
     qtbot.keyClicks(QApplication.focusWidget(), "half a thought about the heron")
     _press(qtbot, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert not controller.is_unlocked
+    reason = controller.unlock_screen.findChild(QLabel, "unlock-reason")
+    assert reason is not None  # asked for, so only what was kept is said, in these words
+    assert reason.text() == "What you were writing is kept safe, sealed, for when you unlock."
     wait_idle(qtbot, controller.runner)
     unlock_as(qtbot, controller, "Alex", UI_PASSPHRASE)
     qtbot.waitUntil(lambda: controller.is_unlocked)
