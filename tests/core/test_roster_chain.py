@@ -18,12 +18,15 @@ from warmline.crypto import Key, KeyPair, sign
 from warmline.roster import (
     ROSTER_VERSION,
     Member,
+    NeedsReset,
+    NotOnRoster,
     Pin,
     RosterState,
     RosterTampered,
     _apply,
     commitment,
     found,
+    has_roster,
     legacy_proof_message,
     verify_roster,
 )
@@ -145,3 +148,27 @@ def test_stored_forms_read_the_same_as_ever() -> None:
     assert commitment(LINE, 2, Key(bytes(32), bytes(16))) == (
         "901782e71df3c78242e0f845b257cc75404905074d3c7313b245d46361bb02bc"
     )
+
+
+@pytest.mark.parametrize(
+    ("error", "opening"),
+    [
+        (RosterTampered, "The team list in this file was changed outside Warmline, so it cannot"),
+        (NotOnRoster, "This name was added to the file outside Warmline, so it cannot be opened."),
+        (NeedsReset, "The team's lock was changed before you had opened Warmline since it was"),
+    ],
+)
+def test_roster_refusals_say_what_happened_and_who_can_help(
+    error: type[Exception], opening: str
+) -> None:
+    """These reach the person as they are (the unlock screen shows them): plain words that
+    say what happened, and that a coordinator can put it right."""
+    text = str(error())
+    assert text.startswith(opening)
+    assert "coordinator" in text and text.endswith(".")
+
+
+def test_a_file_has_a_roster_once_founded() -> None:
+    assert not has_roster(_db())
+    db, _, _ = _founded()
+    assert has_roster(db)
