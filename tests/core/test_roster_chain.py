@@ -172,3 +172,77 @@ def test_a_file_has_a_roster_once_founded() -> None:
     assert not has_roster(_db())
     db, _, _ = _founded()
     assert has_roster(db)
+
+
+# --- each kind of entry does what it says, and only for whom it may ---------------------------
+
+
+def _step(state: RosterState, signer: KeyPair, **body: Any) -> RosterState:
+    return _apply(state, _row(state, signer, **body), None)
+
+
+def _with_sam() -> tuple[RosterState, KeyPair, KeyPair]:
+    """Alex founded the line and added Sam, a volunteer with keys of their own."""
+    _, state, alex = _founded()
+    sam = KeyPair.generate("sign")
+    box = KeyPair.generate("box")
+    state = _step(state, alex, sign=sam.public.hex(), box=box.public.hex())
+    return state, alex, sam
+
+
+def test_switching_someone_off_drops_their_keys() -> None:
+    state, alex, _ = _with_sam()
+    after = _step(state, alex, kind="off")
+    sam = after.members["sam"]
+    assert (sam.disabled, sam.sign, sam.box) == (True, None, None)
+    assert state.members["sam"].sign is not None  # the state before is left as it was
+
+
+def test_a_reset_switches_on_only_when_it_says_so() -> None:
+    state, alex, _ = _with_sam()
+    off = _step(state, alex, kind="off")
+    keys = {"sign": "01" * 32, "box": "02" * 32}
+    still_off = _step(off, alex, kind="reset", **keys)
+    on = _step(off, alex, kind="reset", switch_on=True, **keys)
+    assert still_off.members["sam"].disabled is True
+    assert on.members["sam"].disabled is False
+    for after in (still_off, on):
+        sam = after.members["sam"]
+        assert (sam.confirmed, sam.own_keys) == (True, False)
+        assert sam.sign == bytes.fromhex("01" * 32)
+
+
+def test_a_switched_off_coordinator_signs_nothing() -> None:
+    state, alex, _ = _with_sam()
+    promoted = _step(state, alex, kind="role", role="coordinator")
+    sam_signer = KeyPair.generate("sign")
+    off = _step(promoted, alex, kind="off")
+    # Given keys again but left switched off: holding a key is not being in good standing.
+    reset = _step(off, alex, kind="reset", sign=sam_signer.public.hex(), box="02" * 32)
+    assert reset.members["sam"].disabled and reset.members["sam"].sign == sam_signer.public
+    with pytest.raises(RosterTampered):
+        _step(reset, sam_signer, by="sam", account="jo", sign=None, box=None)
+
+
+def test_members_announce_their_own_new_keys_and_no_one_elses() -> None:
+    state, alex, sam = _with_sam()
+    new_sign, new_box = KeyPair.generate("sign"), KeyPair.generate("box")
+    keys = {"sign": new_sign.public.hex(), "box": new_box.public.hex()}
+    after = _step(state, sam, kind="keys", by="sam", **keys)
+    assert after.members["sam"].own_keys is True
+    assert after.members["sam"].sign == new_sign.public
+    with pytest.raises(RosterTampered):  # Alex may not announce keys for Sam
+        _step(state, alex, kind="keys", by="alex", **keys)
+    with pytest.raises(RosterTampered):  # half a key set is no key set
+        _step(state, sam, kind="keys", by="sam", sign=new_sign.public.hex(), box=None)
+
+
+def test_the_format_only_moves_forward_and_only_by_a_member_in_good_standing() -> None:
+    state, alex, sam = _with_sam()
+    moved = _step(state, sam, kind="format", by="sam", version=2)
+    assert moved.min_format == 2
+    with pytest.raises(RosterTampered):  # the same format again is no move
+        _step(moved, sam, kind="format", by="sam", version=2)
+    off = _step(state, alex, kind="off")
+    with pytest.raises(RosterTampered):
+        _step(off, sam, kind="format", by="sam", version=2)
