@@ -63,8 +63,8 @@ TARGETS: dict[str, Target] = {
         (
             "tests/core/test_crypto.py",
             "tests/core/test_crypto_edges.py",
-            "tests/core/test_keys.py",
-            "tests/core/test_format2.py",
+            "tests/core/test_keyring.py",
+            "tests/core/test_roster_chain.py",
         ),
     ),
     "keyring": Target("warmline/keyring.py", KEY_TESTS),
@@ -85,7 +85,11 @@ TARGETS: dict[str, Target] = {
     ),
     "autosave": Target(
         "ui/widgets/call_drafts.py",
-        ("tests/ui/test_call_form.py", "tests/ui/test_call_keys.py"),
+        (
+            "tests/ui/test_draft_keeper.py",
+            "tests/ui/test_call_form.py",
+            "tests/ui/test_call_keys.py",
+        ),
         only=("ui.widgets.call_drafts.xǁDraftKeeperǁ*",),
     ),
 }
