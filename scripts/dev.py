@@ -6,6 +6,8 @@ Usage (from anywhere, with any Python 3.11+ interpreter)::
     python3 scripts/dev.py run [app args...]     # set up, then launch .venv/bin/warmline
     python3 scripts/dev.py test [pytest args...] # set up, then run the test suite
     python3 scripts/dev.py setup                 # only set up
+    python3 scripts/dev.py mutate [target...]    # mutation testing (slow; see docs/testing.md)
+    python3 scripts/dev.py planted [number...]   # replay the planted bugs of docs/testing.md
 
 "Setting up" means, in order:
 
@@ -47,6 +49,8 @@ MIN_PYTHON = (3, 11)
 #: Bump to force every checkout to reinstall after changing how the venv is populated.
 SETUP_VERSION = "1"
 PIP_TARGET = ".[test]"
+#: ``dev.py mutate`` also needs the dev extras (mutmut); installed only when it is used.
+DEV_PIP_TARGET = ".[test,dev]"
 
 #: Each entry is a tuple of alternative package names (any one installed satisfies it); when
 #: installing, the first one apt knows is used. Ubuntu 24.04+/Debian 13+ renamed glib to
@@ -88,6 +92,10 @@ commands:
   run [app args...]       set up, then launch the app (.venv/bin/warmline ARGS...)
   test [pytest args...]   set up, then run the test suite (.venv/bin/python -m pytest ARGS...)
   setup                   only set up (system packages, .venv, pip install -e '.[test]')
+  mutate [target...]      set up with the dev extras, then run mutmut over the security core
+                          and lock path (all targets, or those named; see docs/testing.md)
+  planted [number...]     set up, then plant each known bug in a scratch copy and check the
+                          tests fail (docs/testing.md lists them)
 
 environment:
   WARMLINE_SKIP_SYSTEM_PACKAGES=1   do not check or install apt packages
@@ -345,20 +353,38 @@ def run_tests(args: Sequence[str]) -> int:
     return code
 
 
+def ensure_dev_extras() -> None:
+    """Install the dev extras (mutmut) into .venv if they are missing."""
+    if (VENV / "bin" / "mutmut").exists():
+        return
+    log(f"Installing the dev extras (pip install -e '{DEV_PIP_TARGET}')…")
+    run_quietly(
+        [str(VENV_PY), "-m", "pip", "install", "--disable-pip-version-check", "-e", DEV_PIP_TARGET]
+    )
+
+
+def run_script(script: str, args: Sequence[str]) -> int:
+    """Run one of the scripts beside this one with the venv's Python (mutate, planted)."""
+    proc = subprocess.run([str(VENV_PY), str(ROOT / "scripts" / script), *args], cwd=ROOT)
+    return proc.returncode
+
+
 def main(argv: Sequence[str]) -> int:
     """Entry point: ``dev.py COMMAND [ARGS...]``."""
     if not argv or argv[0] in ("-h", "--help", "help"):
         sys.stdout.write(USAGE)
         return 0 if argv else 2
     command, args = argv[0], argv[1:]
-    if command not in ("run", "test", "setup"):
+    if command not in ("run", "test", "setup", "mutate", "planted"):
         sys.stderr.write(f"dev.py: unknown command {command!r}\n\n{USAGE}")
         return 2
     if command == "setup" and args:
         sys.stderr.write("dev.py: 'setup' takes no arguments\n")
         return 2
     try:
-        setup(command)
+        setup("test" if command in ("mutate", "planted") else command)
+        if command == "mutate":
+            ensure_dev_extras()
     except SetupError as exc:
         log(f"error: {exc}")
         return 1
@@ -369,6 +395,10 @@ def main(argv: Sequence[str]) -> int:
         run_app(args)
     if command == "test":
         return run_tests(args)
+    if command == "mutate":
+        return run_script("mutate.py", args)
+    if command == "planted":
+        return run_script("planted_bugs.py", args)
     log("Setup complete.")
     return 0
 

@@ -120,6 +120,18 @@ class NotAWarmlineFolder(WarmlineError):
             )
 
 
+class FolderNotPrivate(WarmlineError):
+    """The data folder or one of its files could not be closed to other people."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(
+            f"Warmline could not make {path} private to you ({reason}), so it has not opened "
+            "it: other people on this computer might be able to read it. Please move the "
+            "folder somewhere of your own, or ask whoever looks after this computer to give it "
+            "to you."
+        )
+
+
 class Conflict(WarmlineError):
     """Someone saved the same record after you opened it."""
 

@@ -9,12 +9,13 @@ permissions to 0700 and write a database and a lock file among someone's own fil
 from __future__ import annotations
 
 import os
+import stat
 from fnmatch import fnmatchcase
 from pathlib import Path
 
 import platformdirs
 
-from warmline.errors import NotAWarmlineFolder
+from warmline.errors import FolderNotPrivate, NotAWarmlineFolder
 
 ENV_DATA_DIR = "WARMLINE_DATA_DIR"
 VAULT_FILENAME = "warmline.db"
@@ -60,7 +61,7 @@ def folder_refusal(path: Path) -> str | None:
         names = [entry.name for entry in os.scandir(path)]
     except OSError:
         return str(NotAWarmlineFolder(str(path)))
-    foreign = [n for n in names if not any(fnmatchcase(n, own) for own in _OWN_NAMES)]
+    foreign = [n for n in names if not _is_own(n)]
     if foreign and VAULT_FILENAME not in names and LOCK_FILENAME not in names:
         return str(NotAWarmlineFolder(str(path)))
     return None
@@ -73,5 +74,31 @@ def ensure_private_dir(path: Path) -> None:
     if refusal is not None:
         raise NotAWarmlineFolder(str(path), is_file=not Path(path).is_dir())
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if os.name == "posix":
-        os.chmod(path, 0o700)
+    make_private(path)
+
+
+def make_private(path: Path) -> None:
+    """Close a data folder to everyone but its owner: 0700 on it, 0600 on Warmline's files.
+
+    Run on every open, not only on creation: a folder copied back from a backup, or unpacked
+    from an archive, usually arrives readable by everyone (0755 and 0644). Raises
+    :class:`FolderNotPrivate` when that cannot be done (a folder owned by someone else, a
+    file system without permissions), so the person hears why rather than a bare OS error.
+    """
+    if os.name != "posix":
+        return
+    path = Path(path)
+    targets = [(path, 0o700)]
+    for entry in os.scandir(path):
+        if entry.is_file(follow_symlinks=False) and _is_own(entry.name):
+            targets.append((Path(entry.path), 0o600))
+    for target, mode in targets:
+        try:
+            if stat.S_IMODE(os.stat(target).st_mode) != mode:
+                os.chmod(target, mode)
+        except OSError as exc:
+            raise FolderNotPrivate(str(target), exc.strerror or str(exc)) from exc
+
+
+def _is_own(name: str) -> bool:
+    return any(fnmatchcase(name, own) for own in _OWN_NAMES)

@@ -59,7 +59,7 @@ from warmline.errors import (
 )
 from warmline.keyring import TeamKeyring, keep_committed, load_keyring, seal_generation_to
 from warmline.own_keys import Recovery, renew
-from warmline.paths import LOCK_FILENAME, VAULT_FILENAME, ensure_private_dir
+from warmline.paths import LOCK_FILENAME, VAULT_FILENAME, ensure_private_dir, make_private
 from warmline.records import Unlocked, new_uuid
 from warmline.session import Session
 from warmline.timeutil import to_iso, utcnow
@@ -199,6 +199,7 @@ class Vault:
         path = cls.path_in(data_dir)
         if not cls.exists(data_dir):
             raise VaultMissing(str(data_dir))
+        make_private(data_dir)  # a folder restored by copying arrives open to everyone
         lock = cls._take_lock(data_dir)
         try:
             database = dbmod.connect(path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -97,6 +99,35 @@ def test_key_wrap_round_trip_and_wipe() -> None:
     assert "wiped" in repr(back)
 
 
+def held(key: Key) -> bytes:
+    """The bytes a Key really holds (what a wipe must zero), not what it reports."""
+    return bytes(key._material)
+
+
+def test_a_wipe_zeroes_the_key_bytes_it_held() -> None:
+    key = Key.generate()
+    assert held(key) != bytes(crypto.KEY_LEN)
+    key.wipe()
+    assert held(key) == bytes(crypto.KEY_LEN)  # same length, every byte zero
+    pair = crypto.KeyPair.generate("box")
+    assert any(pair._private)
+    pair.wipe()
+    assert bytes(pair._private) == bytes(len(pair._private)) and len(pair._private) == 32
+
+
+def test_the_floor_is_64_mib_three_passes() -> None:
+    """The shipped floor, stated in numbers rather than through FLOOR (which a change moves)."""
+    with pytest.raises(WeakKdfParameters):
+        crypto.check_params(KdfParams(b"s" * 16, 32 * 1024, 3, 1))
+    with pytest.raises(WeakKdfParameters):
+        crypto.check_params(KdfParams(b"s" * 16, 64 * 1024 - 1, 3, 1))
+    with pytest.raises(WeakKdfParameters):
+        crypto.check_params(KdfParams(b"s" * 16, 64 * 1024, 2, 1))
+    with pytest.raises(WeakKdfParameters):
+        crypto.check_params(KdfParams(b"s" * 15, 64 * 1024, 3, 1))
+    crypto.check_params(KdfParams(b"s" * 16, 64 * 1024, 3, 1))  # the floor itself passes
+
+
 def test_params_under_the_floor_are_refused() -> None:
     weak = [
         KdfParams(b"s" * 16, FLOOR.memory_kib // 2, 3, 4),
@@ -165,11 +196,87 @@ def test_property_any_flip_fails(plaintext: bytes, position: int) -> None:
         open_sealed(key, bytes(blob), CTX)
 
 
-def test_calibration_respects_floor_and_targets_time() -> None:
-    cal = crypto.calibrate(target_seconds=0.05)
-    assert cal.params.memory_kib >= FLOOR.memory_kib
-    assert cal.params.iterations >= FLOOR.iterations
-    assert cal.trials
+class _CostModel:
+    """Stands in for Argon2id and the timer: the floor (64 MiB, three passes) costs ``unit``
+    seconds, and cost grows with memory and passes. Units that are exact binary fractions let
+    a case land exactly on the target's edge."""
+
+    def __init__(self, unit: float) -> None:
+        self.unit = unit
+        self.now = 0.0
+
+    def argon2id(self, password: bytes, salt: bytes, **kw: int) -> bytes:
+        assert kw["lanes"] == crypto.CALIBRATION_LANES
+        self.now += self.unit * kw["memory_kib"] / (64 * 1024) * kw["iterations"] / 3
+        return bytes(32)
+
+    def perf_counter(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize(
+    ("unit", "memory_mib", "iterations", "seconds"),
+    [
+        # Memory doubles while the next doubling stays within the target (+25 %): 512 MiB.
+        (0.06, 512, 3, 0.48),
+        # ... a doubling landing exactly on the target's edge still counts.
+        (5 / 64, 512, 3, 0.625),
+        # Memory reaches the 1 GiB cap; passes then grow while within the target.
+        (0.024, 1024, 4, 0.512),
+        # ... and a pass landing exactly on the edge counts too.
+        (15 / 512, 1024, 4, 0.625),
+        # A very fast machine: both caps.
+        (0.0003, 1024, 10, 0.016),
+        # A slow machine: the floor, however long it takes.
+        (1.2, 64, 3, 1.2),
+    ],
+)
+def test_calibration_aims_at_its_target(
+    monkeypatch: pytest.MonkeyPatch, unit: float, memory_mib: int, iterations: int, seconds: float
+) -> None:
+    model = _CostModel(unit)
+    monkeypatch.setattr(crypto, "argon2id", model.argon2id)
+    monkeypatch.setattr(crypto, "time", SimpleNamespace(perf_counter=model.perf_counter))
+    cal = crypto.calibrate(target_seconds=0.5)
+    assert (cal.params.memory_kib, cal.params.iterations) == (memory_mib * 1024, iterations)
+    assert cal.params.lanes == crypto.CALIBRATION_LANES
+    assert cal.seconds == pytest.approx(seconds)
+    assert cal.trials[-1] == (memory_mib * 1024, iterations, pytest.approx(seconds))
+    assert cal.trials[0][:2] == (64 * 1024, 3)
+    assert len(cal.params.salt) == 16
+    crypto.check_params(cal.params)
+
+
+def test_calibration_target_scales_the_choice(monkeypatch: pytest.MonkeyPatch) -> None:
+    model = _CostModel(0.06)
+    monkeypatch.setattr(crypto, "argon2id", model.argon2id)
+    monkeypatch.setattr(crypto, "time", SimpleNamespace(perf_counter=model.perf_counter))
+    low = crypto.calibrate(target_seconds=0.1)
+    high = crypto.calibrate(target_seconds=0.5)
+    assert low.params.memory_kib == 128 * 1024 < high.params.memory_kib
+    # What the production factory asks for: half a second.
+    assert crypto.calibrate().params.memory_kib == high.params.memory_kib == 512 * 1024
+
+
+def test_the_production_factory_for_real() -> None:
+    """The one test that runs the real calibration (about half a second of Argon2id)."""
+    from warmline import vault
+
+    params = vault.default_kdf_factory()
+    crypto.check_params(params)  # what it makes passes the floor, as a real unlock needs
+    assert params.profile != "test-only"
+    assert params.memory_kib >= 64 * 1024 and params.iterations >= 3
+    cal = vault._calibrated
+    again = vault.default_kdf_factory()
+    assert again.salt != params.salt  # a new salt each time, the same measured cost
+    assert (again.memory_kib, again.iterations, again.lanes) == (
+        params.memory_kib,
+        params.iterations,
+        params.lanes,
+    )
+    assert cal.cache_info().hits >= 1  # measured once per run, not per account
+    with pytest.raises(WeakKdfParameters):  # and the factory's floor is the real one
+        crypto.check_params(KdfParams(params.salt, 32 * 1024, params.iterations, params.lanes))
 
 
 @pytest.mark.parametrize(

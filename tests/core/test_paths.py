@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from warmline import crypto
-from warmline.errors import NotAWarmlineFolder
+from warmline.errors import FolderNotPrivate, NotAWarmlineFolder
 from warmline.paths import folder_refusal
 from warmline.vault import Vault
 
@@ -82,3 +82,84 @@ def test_a_demo_line_says_so_and_a_real_one_does_not(tmp_path: Path) -> None:
     assert demo.is_demo and not real.is_demo
     demo.close()
     real.close()
+
+
+def _loosen(folder: Path) -> None:
+    """What copying a folder back from a backup often leaves: readable by everyone."""
+    os.chmod(folder, 0o755)
+    for path in folder.iterdir():
+        if path.is_file():
+            os.chmod(path, 0o644)
+
+
+def test_an_existing_empty_folder_is_closed_to_others(tmp_path: Path) -> None:
+    folder = tmp_path / "line"
+    folder.mkdir(mode=0o755)
+    os.chmod(folder, 0o755)
+    vault, _ = Vault.create(
+        folder, "Line", "Alex", "a long passphrase", kdf_factory=crypto.cheap_test_params
+    )
+    vault.close()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def test_opening_closes_a_folder_restored_by_copying(tmp_path: Path) -> None:
+    folder = tmp_path / "line"
+    vault, _ = Vault.create(
+        folder, "Line", "Alex", "a long passphrase", kdf_factory=crypto.cheap_test_params
+    )
+    vault.close()
+    _loosen(folder)
+    assert snapshot(folder)[0] == 0o755  # the check below can fail
+    vault = Vault.open(folder, kdf_factory=crypto.cheap_test_params)
+    try:
+        mode, files = snapshot(folder)
+        assert mode == 0o700
+        assert files and all(m == 0o600 for _, m in files), files
+    finally:
+        vault.close()
+
+
+def test_opening_says_so_when_the_folder_cannot_be_made_private(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "line"
+    vault, _ = Vault.create(
+        folder, "Line", "Alex", "a long passphrase", kdf_factory=crypto.cheap_test_params
+    )
+    vault.close()
+    _loosen(folder)
+
+    def refuse(path: object, mode: int) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr("warmline.paths.os.chmod", refuse)
+    with pytest.raises(FolderNotPrivate) as raised:
+        Vault.open(folder, kdf_factory=crypto.cheap_test_params)
+    message = str(raised.value)
+    assert str(folder) in message and "private" in message
+    assert "Operation not permitted" in message
+    monkeypatch.undo()
+    Vault.open(folder, kdf_factory=crypto.cheap_test_params).close()  # nothing left locked
+
+
+def test_connecting_closes_a_loose_database_file_and_its_journal(tmp_path: Path) -> None:
+    """db.connect tightens the files on its own too, for callers that do not open a vault."""
+    from warmline import db as dbmod
+
+    folder = tmp_path / "line"
+    vault, _ = Vault.create(
+        folder, "Line", "Alex", "a long passphrase", kdf_factory=crypto.cheap_test_params
+    )
+    vault.close()
+    path = folder / "warmline.db"
+    os.chmod(path, 0o644)
+    database = dbmod.connect(path)
+    try:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        for suffix in ("-wal", "-shm"):
+            journal = Path(f"{path}{suffix}")
+            if journal.exists():
+                assert stat.S_IMODE(journal.stat().st_mode) == 0o600, suffix
+    finally:
+        database.close()

@@ -142,8 +142,16 @@ def test_same_process_second_open_is_refused_too(vault: Vault) -> None:
 
 
 def test_lock_drops_keys_and_refuses_work(session: Session) -> None:
+    keys = session._ctx.keys
+    held = [keys.user, keys.personal, *keys.ring.generations().values()]
+    pairs = [keys.box, keys.signer]
+    assert all(any(k._material) for k in held) and all(any(p._private) for p in pairs)
     session.lock()
     assert session.locked
+    # The outcome, not the flag: every key byte the session held is zero now.
+    assert all(bytes(k._material) == bytes(32) for k in held)
+    assert all(bytes(p._private) == bytes(32) for p in pairs)
+    assert len(keys.ring) == 0
     with pytest.raises(Locked):
         session.calls.count()
     session.lock()  # twice is fine

@@ -84,3 +84,57 @@ def test_sensitive_copy_carries_a_history_hint(
     assert mime is not None
     assert not mime.hasFormat("x-kde-passwordManagerHint")
     assert clipboard.text() == "y"
+
+
+def test_the_hint_says_secret_and_an_unknown_system_gets_none(
+    clipboard: QClipboard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("ui.clipboard.sys.platform", "linux")
+    safe = SafeClipboard(clipboard)
+    safe.copy("x")
+    mime = clipboard.mimeData()
+    assert mime is not None and bytes(mime.data("x-kde-passwordManagerHint").data()) == b"secret"
+    monkeypatch.setattr("ui.clipboard.sys.platform", "sunos5")
+    safe.copy("y")  # no hint known there: copied all the same
+    mime = clipboard.mimeData()
+    assert mime is not None and clipboard.text() == "y"
+    assert not mime.hasFormat("x-kde-passwordManagerHint")
+
+
+@pytest.mark.parametrize(
+    ("platform", "key"),
+    [
+        ("linux", "linux"),
+        ("linux2", "linux"),
+        ("freebsd14", "linux"),
+        ("win32", "win32"),
+        ("darwin", "darwin"),
+    ],
+)
+def test_each_system_gets_its_own_hints(
+    monkeypatch: pytest.MonkeyPatch, platform: str, key: str
+) -> None:
+    from ui import clipboard as module
+
+    monkeypatch.setattr("ui.clipboard.sys.platform", platform)
+    assert module._platform_key() == key
+
+
+def test_without_a_clipboard_given_it_uses_the_applications(
+    clipboard: QClipboard, qapp: QApplication
+) -> None:
+    from PySide6.QtCore import QObject
+
+    owner = QObject()
+    safe = SafeClipboard(parent=owner)
+    assert safe.parent() is owner  # goes away with whoever made it
+    safe.copy("from the default board")
+    assert QGuiApplication.clipboard().text() == "from the default board"
+    assert safe.clear_if_ours() is True
+
+
+def test_digests_are_keyed_per_instance(clipboard: QClipboard) -> None:
+    """A digest learned from one run cannot be matched against another's."""
+    first, second = SafeClipboard(clipboard), SafeClipboard(clipboard)
+    assert first._digest("Sam") != second._digest("Sam")
+    assert len(first._digest("Sam")) == 32

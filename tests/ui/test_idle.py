@@ -196,10 +196,16 @@ def test_stopped_watcher_neither_fires_nor_listens(
     assert watcher.idle_seconds() == 0
 
 
-def test_timer_drives_check_about_once_a_second(watcher: IdleWatcher) -> None:
+def test_timer_drives_check_about_once_a_second(
+    qtbot: QtBot, watcher: IdleWatcher, clock: FakeClock
+) -> None:
     assert watcher.running
     assert watcher._timer.isActive()
-    assert watcher._timer.interval() == IdleWatcher.CHECK_INTERVAL_MS
+    assert watcher._timer.interval() == 1000  # the shipped value, not the constant restated
+    clock.advance(300)
+    # Nobody calls check() here: the running timer must, within about a second.
+    with qtbot.waitSignal(watcher.idle_timeout, timeout=3000):
+        pass
 
 
 def _mouse_move_event() -> QMouseEvent:
@@ -288,3 +294,34 @@ def test_timeout_refuses_values_that_would_switch_it_off(
 ) -> None:
     with pytest.raises(ValueError):
         watcher.set_timeout_minutes(minutes)
+
+
+def test_a_new_watcher_belongs_to_its_parent_and_starts_quietly(
+    qtbot: QtBot, qapp: QApplication, clock: FakeClock
+) -> None:
+    from PySide6.QtCore import QObject
+
+    owner = QObject()
+    idle = IdleWatcher(clock, timeout_minutes=5, parent=owner)
+    assert idle.parent() is owner and idle._timer.parent() is idle
+    clock.advance(7)
+    assert idle.idle_seconds() == 7  # counted from when it was made, before start()
+    with qtbot.assertNotEmitted(idle.warning_cancelled):
+        idle.start()  # nothing was showing, so nothing is cancelled
+    assert idle.warning_active is False and idle.running is True
+    idle.stop()
+    assert idle.running is False
+
+
+def test_a_cancelled_countdown_reads_false(watcher: IdleWatcher, clock: FakeClock) -> None:
+    clock.advance(290)
+    watcher.check()
+    assert watcher.warning_active is True
+    watcher.reset()
+    assert watcher.warning_active is False
+
+
+def test_a_bad_timeout_says_what_is_allowed(watcher: IdleWatcher) -> None:
+    said = r"^idle timeout must be positive, finite minutes, or None for off$"
+    with pytest.raises(ValueError, match=said):
+        watcher.set_timeout_minutes(0)

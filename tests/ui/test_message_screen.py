@@ -19,9 +19,11 @@ def test_a_long_message_is_shown_whole(qtbot: QtBot) -> None:
     window.resize(1000, 700)
     window.show()
     window.show_message("Warmline could not open", LONG)
-    qtbot.wait(50)
     text = window.message_screen.text
-    assert text.isVisible()
+    # Wait for the layout, not a fixed time: shown, and tall enough for its wrapped lines.
+    qtbot.waitUntil(
+        lambda: text.isVisible() and text.height() >= text.heightForWidth(text.width())
+    )
     assert text.width() >= 400  # not squeezed to a narrow column
     assert text.height() >= text.heightForWidth(text.width())  # every wrapped line fits
     assert text.width() <= 640

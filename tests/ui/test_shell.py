@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QModelIndex, QObject, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import UI_PASSPHRASE, wait_idle
@@ -499,6 +500,9 @@ def test_an_unfinished_note_survives_a_lock(make_controller, qtbot: QtBot, tmp_p
     qtbot.keyClicks(QApplication.focusWidget(), "half a thought about the heron")
     _press(qtbot, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert not controller.is_unlocked
+    reason = controller.unlock_screen.findChild(QLabel, "unlock-reason")
+    assert reason is not None  # asked for, so only what was kept is said, in these words
+    assert reason.text() == "What you were writing is kept safe, sealed, for when you unlock."
     wait_idle(qtbot, controller.runner)
     unlock_as(qtbot, controller, "Alex", UI_PASSPHRASE)
     qtbot.waitUntil(lambda: controller.is_unlocked)
@@ -662,3 +666,153 @@ def test_alt_number_goes_into_the_page_even_from_the_list(
     assert page is not None and page.key == "calls"
     focus = QApplication.focusWidget()
     assert focus is not workspace.nav and (focus is None or page.isAncestorOf(focus))
+
+
+# --- what a lock really does (outcomes, not flags) ---------------------------------------------
+
+
+def _unlocked_alex(make_controller, qtbot: QtBot, tmp_path: Path) -> AppController:
+    data_dir, _ = existing_vault(tmp_path)
+    controller = make_controller(data_dir)
+    controller.start()
+    unlock_as(qtbot, controller, "Alex", UI_PASSPHRASE)
+    qtbot.waitUntil(lambda: controller.is_unlocked)
+    wait_idle(qtbot, controller.runner)
+    return controller
+
+
+def test_a_lock_zeroes_every_key_and_clears_what_the_app_copied(
+    make_controller, qtbot: QtBot, tmp_path: Path
+) -> None:
+    controller = _unlocked_alex(make_controller, qtbot, tmp_path)
+    session = controller.session
+    assert session is not None
+    keys = session._ctx.keys
+    held = [keys.user, keys.personal, *keys.ring.generations().values()]
+    pairs = [keys.box, keys.signer]
+    assert all(any(k._material) for k in held) and all(any(p._private) for p in pairs)
+    clipboard = QGuiApplication.clipboard()
+    controller.clipboard.copy(f"{CANARY} said to call back")
+    assert clipboard.text() == f"{CANARY} said to call back"
+
+    qtbot.keyClick(controller.window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert not controller.is_unlocked
+    assert clipboard.text() == ""
+    wait_idle(qtbot, controller.runner)  # the session's lock runs behind the draft saves
+    assert session.locked
+    assert all(bytes(k._material) == bytes(32) for k in held)
+    assert all(bytes(p._private) == bytes(32) for p in pairs)
+
+
+def test_a_lock_leaves_the_persons_own_copy_alone(
+    make_controller, qtbot: QtBot, tmp_path: Path
+) -> None:
+    controller = _unlocked_alex(make_controller, qtbot, tmp_path)
+    clipboard = QGuiApplication.clipboard()
+    controller.clipboard.copy("an alias")
+    clipboard.setText("my own shopping list")
+    controller.lock()
+    assert clipboard.text() == "my own shopping list"
+
+
+def test_qt_saying_the_app_is_suspended_locks(
+    make_controller, qtbot: QtBot, tmp_path: Path
+) -> None:
+    controller = _unlocked_alex(make_controller, qtbot, tmp_path)
+    app = QGuiApplication.instance()
+    assert isinstance(app, QGuiApplication)
+    app.applicationStateChanged.emit(Qt.ApplicationState.ApplicationInactive)
+    assert controller.is_unlocked  # another window in front is not a reason to lock
+    app.applicationStateChanged.emit(Qt.ApplicationState.ApplicationSuspended)
+    assert not controller.is_unlocked
+    reason = controller.unlock_screen.findChild(QLabel, "unlock-reason")
+    assert reason is not None and "went to sleep" in reason.text()
+
+
+def test_the_wait_after_wrong_passphrases_ends(
+    make_controller, qtbot: QtBot, tmp_path: Path
+) -> None:
+    data_dir, _ = existing_vault(tmp_path)
+    controller = make_controller(data_dir)
+    controller.start()
+    screen = controller.unlock_screen
+    unlock_as(qtbot, controller, "Alex", "not my passphrase")
+    qtbot.waitUntil(lambda: screen.failures == 1)
+    unlock_as(qtbot, controller, "Alex", "still not it")
+    qtbot.waitUntil(lambda: screen.failures == 2)
+    assert not screen.unlock_button.isEnabled()
+    qtbot.waitUntil(screen.unlock_button.isEnabled, timeout=4000)  # a one-second wait
+    assert screen.waiting_seconds == 0
+    assert "try again now" in screen.message.text()
+    unlock_as(qtbot, controller, "Alex", UI_PASSPHRASE)
+    qtbot.waitUntil(lambda: controller.is_unlocked)
+
+
+def test_the_open_note_autosaves_every_three_seconds_in_the_running_app(
+    make_controller, qtbot: QtBot, tmp_path: Path
+) -> None:
+    controller = _unlocked_alex(make_controller, qtbot, tmp_path)
+    workspace = controller.window.workspace
+    assert workspace is not None
+    page = workspace.show_page("call")
+    timers = page.findChildren(QTimer, "draft-autosave")
+    assert len(timers) == 1
+    assert timers[0].interval() == 3000  # the shipped promise: at most 3 s of typing lost
+    assert timers[0].isActive()
+
+
+def test_the_idle_check_runs_every_second_in_the_running_app(
+    make_controller, qtbot: QtBot, tmp_path: Path
+) -> None:
+    controller = _unlocked_alex(make_controller, qtbot, tmp_path)
+    timer = controller.idle._timer
+    assert timer.interval() == 1000 and timer.isActive()
+
+
+@pytest.mark.parametrize(
+    ("minutes", "said"),
+    [
+        (1, "Warmline locked itself after a minute without use."),
+        (60, "Warmline locked itself after 60 minutes without use."),
+    ],
+)
+def test_an_idle_lock_says_how_long_in_plain_words(
+    make_controller, qtbot: QtBot, tmp_path: Path, fake_clock: FakeClock, minutes: int, said: str
+) -> None:
+    controller = unlocked_with_idle_minutes(make_controller, qtbot, tmp_path, minutes)
+    qtbot.waitUntil(lambda: controller.idle.timeout_seconds == minutes * 60)
+    fake_clock.advance(minutes * 60 + 1)
+    controller.idle.check()
+    assert not controller.is_unlocked
+    reason = controller.unlock_screen.findChild(QLabel, "unlock-reason")
+    assert reason is not None and reason.text().startswith(said)
+
+
+def test_a_lock_for_sleep_says_why_in_plain_words(
+    make_controller, qtbot: QtBot, tmp_path: Path
+) -> None:
+    controller = _unlocked_alex(make_controller, qtbot, tmp_path)
+    controller.system_events.on_state(True)
+    reason = controller.unlock_screen.findChild(QLabel, "unlock-reason")
+    assert reason is not None and reason.text().startswith(
+        "Warmline locked because the computer went to sleep or its screen locked."
+    )
+
+
+def test_a_lock_asked_for_drops_every_service_and_shows_the_people_as_they_are_now(
+    make_controller, qtbot: QtBot, tmp_path: Path
+) -> None:
+    controller = _unlocked_alex(make_controller, qtbot, tmp_path)
+    assert controller.backend is not None and controller.reseal is not None
+    session = controller.session
+    assert session is not None
+    wait_idle(qtbot, controller.runner)
+    session.team.add_account("Jo", "jos own long passphrase", Role.VOLUNTEER)  # while idle
+    controller.window.lock_requested.emit()  # the Lock button / Ctrl+L: no reason given
+    assert controller.backend is None and controller.search is None
+    assert controller.reseal is None
+    reason = controller.unlock_screen.findChild(QLabel, "unlock-reason")
+    assert reason is not None and reason.text() == "" and reason.isHidden()
+    wait_idle(qtbot, controller.runner)
+    names = controller.unlock_screen.account_box
+    qtbot.waitUntil(lambda: names.findText("Jo") >= 0)  # the list was read again after the lock

@@ -318,7 +318,9 @@ def test_page_text_passes_the_language_lens(page: TeamPage, sam: Account) -> Non
 
 def test_the_passphrase_used_by_fixtures_still_unlocks(ui_vault: tuple[Vault, Session]) -> None:
     vault, session = ui_vault
-    vault.unlock(session.account.uuid, UI_PASSPHRASE).lock()
+    again = vault.unlock(session.account.uuid, UI_PASSPHRASE)
+    assert again.account.uuid == session.account.uuid and not again.locked
+    again.lock()
 
 
 def type_new_passphrase(qtbot: QtBot, runner: TaskRunner, page: TeamPage) -> None:
