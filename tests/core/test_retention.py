@@ -120,7 +120,7 @@ def test_a_run_erases_old_text_everywhere_and_keeps_the_figures(
 
 
 def test_no_trace_of_the_erased_text_is_left_in_the_file_or_its_wal(
-    vault: Vault, session: Session, canary: str, old_line: dict[str, object]
+    vault: Vault, session: Session, canary: str, old_line: dict[str, object], tmp_path: Path
 ) -> None:
     """Sealed text is ciphertext, so the canary itself never shows in the bytes. What
     would give it back is its old ciphertext left behind (a free page, the WAL, an old
@@ -139,6 +139,15 @@ def test_no_trace_of_the_erased_text_is_left_in_the_file_or_its_wal(
           "select body from followups"  # fmt: skip
     kept = {bytes(r["body"])[-48:] for r in vault.db.query(now)}
     assert [b for b in still_there if b not in kept] == []  # only untouched records remain
+    # A backup made afterwards, restored into a new folder, holds none of them either.
+    from tests.core.backup_support import BACKUP_PASSPHRASE, cheap_key
+    from warmline.backup import make_backup, restore
+
+    (tmp_path / "stick").mkdir()
+    made = make_backup(vault.path.parent, tmp_path / "stick", cheap_key())
+    restore(made.path, BACKUP_PASSPHRASE, tmp_path / "restored")
+    restored = b"".join(p.read_bytes() for p in (tmp_path / "restored").iterdir() if p.is_file())
+    assert [b for b in old_bodies if b in restored and b not in kept] == []
     for table in ("calls", "callers", "handovers", "handover_acks", "followups"):
         repo = {"calls": session.calls, "callers": session.callers,
                 "handovers": session.handovers, "handover_acks": session.handovers.acks,
