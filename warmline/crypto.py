@@ -638,7 +638,7 @@ def key_id_of(blob: bytes) -> bytes | None:
     if len(blob) < HEADER_LEN:
         return None
     magic, version, key_id, _ = _HEADER.unpack_from(blob)
-    if magic != MAGIC or not OLDEST_FORMAT <= version <= FORMAT_VERSION:
+    if magic != MAGIC or version != FORMAT_VERSION:
         return None
     return bytes(key_id)
 

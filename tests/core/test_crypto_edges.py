@@ -311,9 +311,13 @@ def test_the_associated_data_is_the_documented_layout() -> None:
     assert crypto.aad_for(
         "calls", "row-9", "record", key_id, "owner-1", 42, b"clear", 2
     ) == b"".join(_lp(p) for p in [*common, b"2", *place, b"clear"])
+    # Format 3 binds the same way (its rows keep fewer clear columns, and more in the body).
+    assert crypto.aad_for(
+        "calls", "row-9", "record", key_id, "owner-1", 42, b"clear", 3
+    ) == b"".join(_lp(p) for p in [*common, b"3", *place, b"clear"])
     # The defaults: no clear columns, the current format.
     assert crypto.aad_for("calls", "row-9", "record", key_id, "owner-1", 42) == b"".join(
-        _lp(p) for p in [*common, b"2", *place, b""]
+        _lp(p) for p in [*common, b"3", *place, b""]
     )
 
 
