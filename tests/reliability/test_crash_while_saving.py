@@ -31,7 +31,7 @@ from warmline.session import Session
 pytestmark = pytest.mark.slow
 
 #: Kills of the saving loop (each one a fresh child, a random moment, a full check).
-SAVING_KILLS = 120
+SAVING_KILLS = 130
 #: The longest a child runs after it is ready; most kills land mid-write.
 MAX_DELAY_S = 0.25
 
