@@ -129,6 +129,39 @@ def kill_at_random(
     return result
 
 
+@contextmanager
+def running(target: Callable[..., None], args: tuple[Any, ...]) -> Iterator[Running]:
+    """A child doing ``target(conn, *args)`` that goes on until the block ends (SIGKILL)."""
+    ctx = fork_context()
+    reader, writer = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=target, args=(writer, *args), daemon=True)
+    proc.start()
+    writer.close()
+    child = Running(proc, reader)
+    try:
+        if not reader.poll(READY_TIMEOUT_S) or reader.recv_bytes() != b"READY":
+            raise AssertionError("the child never said it was ready")
+        yield child
+    finally:
+        proc.kill()
+        proc.join(30)
+        reader.close()
+
+
+@dataclass
+class Running:
+    """A child at work: pause it, read what it has reported so far."""
+
+    proc: Any
+    reader: multiprocessing.connection.Connection
+    result: KillResult = field(default_factory=KillResult)
+
+    def drain(self) -> list[tuple[str, ...]]:
+        while _take(self.reader, self.result):
+            pass
+        return self.result.reports
+
+
 def _take(reader: multiprocessing.connection.Connection, result: KillResult) -> bool:
     """Read one report into ``result``; False at the end of the pipe or after DONE."""
     try:
