@@ -402,6 +402,12 @@ def _prepare(db: Database) -> None:
     unknown = [m.name for m in migrations.applied(db) if m.name not in known]
     if unknown:
         raise VaultFromNewerVersion(found or SCHEMA_VERSION + 1, SCHEMA_VERSION)
+    # Walk every page's structure once (read-only) before trusting the file. A sound header
+    # over a damaged page (a torn copy, a flipped byte) would otherwise open and unlock, then
+    # fail later in SQLite's own words. About 0.2 s for a 130 MB file.
+    problem = next(db.query("PRAGMA quick_check(1)"))["quick_check"]
+    if problem != "ok":
+        raise sqlite3.DatabaseError(f"database disk image is malformed: {problem}")
     with db.ensure_autocommit_on():
         db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = FULL")
