@@ -9,6 +9,8 @@ are short (well under the pipe's atomic size), so a kill never leaves half of on
 from __future__ import annotations
 
 import random
+import resource
+import signal
 import time
 from dataclasses import replace
 from datetime import date
@@ -101,4 +103,36 @@ def retention_loop(
     job = Retention(session, policy, today=date.fromisoformat(today), batch=25)
     while not job.step().finished:
         _say(conn, "step")
+    conn.send_bytes(b"DONE")
+
+
+def full_disk(conn: Connection, data_dir: str, account: str, passphrase: str, room: int) -> None:
+    """Save a few records, then let files grow only ``room`` bytes past the largest one
+    (RLIMIT_FSIZE, SIGXFSZ ignored so a write fails with EFBIG instead of killing us) and
+    try to save each kind of record. Reports ``SAVED KIND UUID``, then ``REFUSED KIND
+    ERRORNAME`` for each save that failed, then ``AGAIN KIND UUID`` once room is given back."""
+    session = _unlock(conn, data_dir, account, passphrase)
+    rng = random.Random(room)
+    saves = {
+        "call": lambda text: session.calls.add(Call(connection=text)),
+        "handover": lambda text: session.handovers.add(Handover(how_it_was=text)),
+        "reflection": lambda text: session.debriefs.add(Debrief(note_to_self=text)),
+        "draft": lambda text: session.drafts.save(Draft(kind="call", fields={"worldview": text})),
+    }
+    for kind, save in saves.items():
+        _say(conn, "SAVED", kind, save(make_text(kind, 0, rng)).uuid)
+    folder = Path(data_dir)
+    largest = max(p.stat().st_size for p in folder.glob("warmline.db*"))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (largest + room, resource.RLIM_INFINITY))
+    for kind, save in saves.items():
+        for seq in range(1, 200):  # until the limit is reached
+            try:
+                save(make_text(kind, seq, rng) * 4)
+            except Exception as exc:
+                _say(conn, "REFUSED", kind, type(exc).__name__)
+                break
+    resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+    for kind, save in saves.items():  # "free some space and try again"
+        _say(conn, "AGAIN", kind, save(make_text(kind, 999, rng)).uuid)
     conn.send_bytes(b"DONE")
