@@ -447,16 +447,27 @@ def set_meta(db: Database, key: str, value: str) -> None:
     db.table("meta").upsert({"key": key, "value": value}, pk="key")
 
 
+#: Write errors that mean "no room here": a full disk, a full quota, a file-size limit.
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+#: SQLITE_IOERR_WRITE, the extended result code Python's sqlite3 reports (3.11+).
+_SQLITE_IOERR_WRITE = 778
+
+
 class DatabaseErrorMapper:
     """Turns low-level SQLite failures into errors a person can read."""
 
     @staticmethod
     def map(exc: BaseException, path: str) -> BaseException:
         text = str(exc).lower()
-        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        if isinstance(exc, OSError) and exc.errno in _NO_ROOM:
             return StorageFull()
         if isinstance(exc, sqlite3.DatabaseError):
             if "full" in text:
+                return StorageFull()
+            # SQLite reports ENOSPC as "full" but every other refused write (a quota, a
+            # file-size limit: EDQUOT, EFBIG) as this I/O error; the person's remedy is
+            # the same, so is the message.
+            if getattr(exc, "sqlite_errorcode", None) == _SQLITE_IOERR_WRITE:
                 return StorageFull()
             if "malformed" in text or "not a database" in text:
                 return VaultCorrupt(path)
