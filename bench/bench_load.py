@@ -200,9 +200,9 @@ def measure(where: Path, hour_actions: int, kdf: KdfFactory | None = None) -> di
         since = NOW - timedelta(days=30)
         ms, found = worker.run("filter", lambda s: s.view.search(caller=regular, start=since))
         out["filter_ms"], out["filter_matches"] = round(ms, 1), found.total
-        ms, handovers = worker.run("handovers", lambda s: s.handovers.recent(20))
+        ms, _ = worker.run("handovers", lambda s: s.handovers.recent(20))
         out["handovers_recent_ms"] = round(ms, 1)
-        ms, mine = worker.run("reflections", lambda s: s.debriefs.mine(limit=50))
+        ms, _ = worker.run("reflections", lambda s: s.debriefs.mine(limit=50))
         out["reflections_mine_ms"] = round(ms, 1)
         period = Period(date(2015, 1, 1), NOW.date() + timedelta(days=1))
         ms, figures = worker.run("report", lambda s: build_report(s, period, None))
@@ -216,7 +216,8 @@ def measure(where: Path, hour_actions: int, kdf: KdfFactory | None = None) -> di
         rss_after, index_after = rss_mb(), session.view.memory_estimate() / 1e6
         out["rss_before_hour_mb"], out["rss_after_hour_mb"] = rss_before, rss_after
         out["index_growth_mb"] = round(index_after - index_before, 2)
-        out["growth_beyond_index_mb"] = round(rss_after - rss_before - (index_after - index_before), 1)
+        growth = rss_after - rss_before - (index_after - index_before)
+        out["growth_beyond_index_mb"] = round(growth, 1)
         out["gui_longest_stall_ms"] = dict(worker.stalls)
     finally:
         backend.close()

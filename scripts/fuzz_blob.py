@@ -21,6 +21,7 @@ this is the long, separate run.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 import atheris
@@ -53,17 +54,13 @@ def one_input(data: bytes) -> None:
         blob = bytes(blob[:cut]) + fdp.ConsumeBytes(fdp.remaining_bytes())
     elif choice == 2:
         text = fdp.ConsumeUnicodeNoSurrogates(fdp.remaining_bytes())
-        try:
+        with contextlib.suppress(WarmlineError):
             crypto.KdfParams.from_json(text)
-        except WarmlineError:
-            pass
         return
     else:
         blob = fdp.ConsumeBytes(fdp.remaining_bytes())
-        try:
+        with contextlib.suppress(WarmlineError):
             crypto.open_json_with(KEYS, blob, crypto.SealContext("calls", "row-1"))
-        except WarmlineError:
-            pass
         return
 
     crypto.blob_version(blob)
@@ -73,10 +70,8 @@ def one_input(data: bytes) -> None:
         lambda: crypto.open_sealed(KEY, blob, crypto.SealContext("calls", "row-1")),
         lambda: crypto.open_at(KEY, blob, "calls", "row-1", "record", "", revision),
     ):
-        try:
+        with contextlib.suppress(WarmlineError):
             opener()
-        except WarmlineError:
-            pass
 
 
 def main() -> None:

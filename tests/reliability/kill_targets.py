@@ -54,7 +54,8 @@ def save_loop(
         text = make_text(tag, seq, rng)
         roll = rng.random()
         if roll < 0.3:
-            call = session.calls.add(Call(connection=text, shift_uuid=shift.uuid if shift else None))
+            in_shift = shift.uuid if shift else None
+            call = session.calls.add(Call(connection=text, shift_uuid=in_shift))
             calls.append(call)
             _say(conn, "call", call.uuid, digest(text), seq)
         elif roll < 0.4 and calls:

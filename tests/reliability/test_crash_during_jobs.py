@@ -116,14 +116,20 @@ OLD = datetime(2025, 1, 10, 9, 0, tzinfo=UTC)
 RECENT = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 
+def old_call(i: int) -> Call:
+    started = OLD + timedelta(days=i % 200)
+    return Call(started_at=started, ended_at=started + timedelta(minutes=9),
+                connection=f"old note {i}", topics=["Housing"])  # fmt: skip
+
+
 def test_retention_run_survives_sigkill_at_random_moments(tmp_path: Path) -> None:
     template = tmp_path / "before"
     account = new_line(template)
     vault = Vault.open(template, kdf_factory=crypto.cheap_test_params)
     session = vault.unlock(account, PASSPHRASE)
-    old = session.calls.add_many([
-        Call(started_at=OLD + timedelta(days=i % 200), ended_at=OLD + timedelta(days=i % 200,
-             minutes=9), connection=f"old note {i}", topics=["Housing"]) for i in range(300)])  # fmt: skip
+    old = session.calls.add_many(
+        [old_call(i) for i in range(300)]
+    )
     recent = session.calls.add_many(
         [Call(started_at=RECENT, connection=f"recent note {i}") for i in range(20)])
     old_handovers = [session.handovers.add(Handover(created_at=OLD + timedelta(days=i),

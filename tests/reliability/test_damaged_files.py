@@ -108,8 +108,10 @@ def test_a_damaged_page_in_the_middle_is_refused_at_the_door(
 
 
 edits = st.one_of(
-    st.tuples(st.just("flip"), st.lists(st.tuples(st.integers(0), st.integers(1, 255)),
-                                        min_size=1, max_size=8)),  # fmt: skip
+    st.tuples(
+        st.just("flip"),
+        st.lists(st.tuples(st.integers(0), st.integers(1, 255)), min_size=1, max_size=8),
+    ),
     st.tuples(st.just("truncate"), st.integers(0)),
     st.tuples(st.just("header"), st.tuples(st.integers(0, 99), st.binary(min_size=1, max_size=4))),
 )

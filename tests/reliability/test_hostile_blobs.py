@@ -4,6 +4,8 @@ a blob changed in any way never opens."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -28,10 +30,8 @@ def open_every_way(blob: bytes) -> list[bytes]:
         lambda: crypto.open_at(KEY, blob, "calls", "row-1", "record", "", 2, clear=CTX.clear),
         lambda: crypto.open_json_with({KEY.key_id: KEY}, blob, CTX),
     ):
-        try:
+        with contextlib.suppress(Tampered):
             opened.append(bytes(str(attempt()), "utf-8"))
-        except Tampered:
-            pass
     return opened
 
 
