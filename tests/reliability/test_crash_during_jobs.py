@@ -76,6 +76,8 @@ def test_key_rotation_survives_sigkill_at_random_moments(tmp_path: Path) -> None
             assert session.debriefs.get(reflection).note_to_self == "my own"
             assert session.audit.verify().ok
             generations.add(session.team_generation)
+    print(f"figures: rotation: {ROTATION_KILLS} kills, {tally.steps} batches reported, "
+          f"{tally.finished} finished, {len(generations)} key generations seen")  # fmt: skip
     assert len(generations) > 3  # the key really was replaced again and again
     assert tally.steps > ROTATION_KILLS
 
@@ -108,6 +110,8 @@ def test_format_migration_survives_sigkill_at_random_moments(tmp_path: Path) -> 
             done = versions == {crypto.FORMAT_VERSION}
         if done or result.finished:
             restore(template, data_dir)  # migrate it all again from the start
+    print(f"figures: migration: {MIGRATION_KILLS} kills, {tally.steps} batches reported, "
+          f"{tally.finished} finished")  # fmt: skip
     assert tally.finished >= 1 and tally.steps > MIGRATION_KILLS
 
 
@@ -166,6 +170,8 @@ def test_retention_run_survives_sigkill_at_random_moments(tmp_path: Path) -> Non
             erased = sum(stored[u].connection == "" for u in old_text)
         if result.finished or erased == len(old_text):
             restore(template, data_dir)
+    print(f"figures: retention: {RETENTION_KILLS} kills, {tally.steps} batches reported, "
+          f"{tally.finished} finished")  # fmt: skip
     assert tally.finished >= 1 and tally.steps > RETENTION_KILLS
 
 

@@ -77,6 +77,7 @@ def test_a_still_copy_opens_whole_with_everything_saved(tmp_path: Path) -> None:
             with opened(copy, account) as session:
                 check_after_kill(session, reported)
             shutil.rmtree(copy)
+    print(f"figures: still copies: {STILL_CUTS}, {len(reported)} records checked, none lost")
     assert len(reported) > STILL_CUTS
 
 
@@ -94,7 +95,7 @@ def test_a_torn_copy_opens_right_or_is_refused_plainly(tmp_path: Path) -> None:
             outcomes[open_torn_copy(copy, account, saved)] += 1
             shutil.rmtree(copy)
     assert outcomes["opened"] > 0, outcomes
-    print(f"torn copies: {dict(outcomes)}")
+    print(f"figures: torn copies: {dict(outcomes)}")
 
 
 def open_torn_copy(copy: Path, account: str, saved: dict[tuple[str, str], str]) -> str:
