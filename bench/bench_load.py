@@ -117,7 +117,21 @@ class Worker:
 
     def __init__(self, backend: Backend, runner: TaskRunner) -> None:
         self.backend, self.runner, self.meter = backend, runner, StallMeter()
-        self.stalls: dict[str, int] = {}
+        self.stalls: dict[str, list[int]] = defaultdict(list)
+
+    def idle(self, seconds: float) -> int:
+        """The longest stall with nothing to do: the machine's own noise, for comparison."""
+        self.meter.start()
+        until = time.perf_counter() + seconds
+        wait_until(lambda: time.perf_counter() >= until, [self.meter.timer.timeout])
+        return int(self.meter.stop()["longest_stall_ms"])
+
+    def longest(self) -> dict[str, int]:
+        return {name: max(found) for name, found in self.stalls.items()}
+
+    def p99(self, name: str) -> int:
+        found = sorted(self.stalls[name])
+        return found[int(len(found) * 0.99) - 1] if len(found) > 1 else found[-1]
 
     def run(self, name: str, fn: Callable[[Session], T]) -> tuple[float, T]:
         box: list[T] = []
@@ -127,7 +141,7 @@ class Worker:
         wait_until(lambda: bool(box), [self.runner.busy_changed, self.meter.timer.timeout])
         elapsed_ms = (time.perf_counter() - t) * 1000
         stall = int(self.meter.stop()["longest_stall_ms"])
-        self.stalls[name] = max(stall, self.stalls.get(name, 0))
+        self.stalls[name].append(stall)
         return elapsed_ms, box[0]
 
     def build_index(self, batch: int = DEFAULT_BATCH) -> float:
@@ -146,7 +160,7 @@ def simulate_hour(worker: Worker, actions: int, words: list[str]) -> dict[str, A
     rng = random.Random(SEED + 1)
     counts: dict[str, int] = defaultdict(int)
     saved: list[Call] = []
-    for i in range(actions):
+    for _ in range(actions):
         roll = rng.random()
         text = " ".join(rng.sample(words, 12))
         if roll < 0.1:
@@ -218,14 +232,16 @@ def measure(where: Path, hour_actions: int, kdf: KdfFactory | None = None) -> di
         out["index_growth_mb"] = round(index_after - index_before, 2)
         growth = rss_after - rss_before - (index_after - index_before)
         out["growth_beyond_index_mb"] = round(growth, 1)
-        out["gui_longest_stall_ms"] = dict(worker.stalls)
+        out["gui_longest_stall_ms"] = worker.longest()
+        out["gui_hour_p99_stall_ms"] = worker.p99("hour")
+        out["gui_idle_longest_stall_ms"] = worker.idle(3.0)
     finally:
         backend.close()
         runner.shutdown(wait=True)
         vault.close()
     out["budgets_met"] = {
         **{f"{k}_lt_{v}ms": out[f"{k}_ms"] < v for k, v in BUDGET_MS.items()},
-        f"no_stall_gt_{STALL_BUDGET_MS}ms": max(worker.stalls.values()) <= STALL_BUDGET_MS,
+        f"no_stall_gt_{STALL_BUDGET_MS}ms": max(worker.longest().values()) <= STALL_BUDGET_MS,
     }
     return out
 
