@@ -377,6 +377,8 @@ def connect(path: Path, *, create: bool = False) -> Database:
         _prepare(db)
     except BaseException as exc:
         conn.close()  # a refused file (newer, damaged, full disk) leaves no connection open
+        if isinstance(exc, UnicodeDecodeError):  # a changed byte in a clear text field
+            raise VaultCorrupt(str(path)) from exc
         if not isinstance(exc, sqlite3.DatabaseError):
             raise
         mapped = DatabaseErrorMapper.map(exc, str(path))
@@ -469,7 +471,8 @@ class DatabaseErrorMapper:
             # the same, so is the message.
             if getattr(exc, "sqlite_errorcode", None) == _SQLITE_IOERR_WRITE:
                 return StorageFull()
-            if "malformed" in text or "not a database" in text:
+            # "could not decode": a clear text column whose bytes were changed on disk.
+            if "malformed" in text or "not a database" in text or "could not decode" in text:
                 return VaultCorrupt(path)
         return exc
 
@@ -485,3 +488,26 @@ def writing(db: Database, path: str) -> Iterator[Database]:
         if mapped is exc:
             raise
         raise mapped from exc
+
+
+@contextmanager
+def reading(path: str) -> Iterator[None]:
+    """Reads that meet a damaged file say so in plain words (VaultCorrupt), not SQLite's.
+
+    Opening walks every page (``quick_check``), but a changed byte inside a row, or an index
+    that no longer matches its table, is only met when that row is read.
+    """
+    try:
+        yield
+    except UnicodeDecodeError as exc:  # a clear text field whose bytes were changed
+        raise VaultCorrupt(path) from exc
+    except sqlite3.DatabaseError as exc:
+        mapped = DatabaseErrorMapper.map(exc, path)
+        if mapped is not exc:
+            raise mapped from exc
+        text = str(exc).lower()
+        if "locked" in text or "busy" in text:
+            raise
+        # The file opened with Warmline's own schema, so a table or column that is now
+        # missing, or any other refusal on reading, means it was damaged since.
+        raise VaultCorrupt(path) from exc

@@ -29,7 +29,7 @@ from warmline.vault import Vault
 
 #: Seconds one open-unlock-read may take before it counts as a hang.
 HANG_S = 20
-EXAMPLES = 150
+EXAMPLES = 600
 
 
 @contextmanager
@@ -145,4 +145,5 @@ def test_a_damaged_file_opens_soundly_or_is_refused_unchanged(
         outcome = open_and_read(copy, account)
     if outcome == "refused":
         assert sha(copy / "warmline.db") == before
-        assert not (copy / "warmline.db-wal").exists()
+        wal = copy / "warmline.db-wal"  # SQLite may leave an empty one; nothing in it
+        assert not wal.exists() or wal.stat().st_size == 0
