@@ -137,3 +137,19 @@ def full_disk(conn: Connection, data_dir: str, account: str, passphrase: str, ro
     for kind, save in saves.items():  # "free some space and try again"
         _say(conn, "AGAIN", kind, save(make_text(kind, 999, rng)).uuid)
     conn.send_bytes(b"DONE")
+
+
+BACKUP_PASSPHRASE = "a backup passphrase for the kill test"
+
+
+def backup_loop(conn: Connection, data_dir: str, folder: str) -> None:
+    """Make backups one after another (small steps, so kills land mid-copy and mid-seal).
+    Reports ``backup FILENAME`` once each is written. Needs warmline/backup.py."""
+    from warmline import backup
+
+    crypto.allow_cheap_kdf_for_tests()
+    key = backup.BackupKey.from_passphrase(BACKUP_PASSPHRASE, crypto.cheap_test_params)
+    conn.send_bytes(b"READY")
+    while True:
+        made = backup.make_backup(Path(data_dir), Path(folder), key, keep=None, step_pages=8)
+        _say(conn, "backup", made.path.name)
