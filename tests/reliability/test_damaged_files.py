@@ -29,7 +29,7 @@ from warmline.vault import Vault
 
 #: Seconds one open-unlock-read may take before it counts as a hang.
 HANG_S = 20
-EXAMPLES = 600
+EXAMPLES = 300
 
 
 @contextmanager
@@ -131,6 +131,7 @@ def apply(raw: bytes, edit: tuple[str, object]) -> bytes:
     return bytes(out)
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow,
           HealthCheck.function_scoped_fixture])  # fmt: skip
 @given(edit=edits)
