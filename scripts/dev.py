@@ -5,6 +5,7 @@ Usage (from anywhere, with any Python 3.11+ interpreter)::
 
     python3 scripts/dev.py run [app args...]     # set up, then launch .venv/bin/warmline
     python3 scripts/dev.py test [pytest args...] # set up, then run the test suite
+    python3 scripts/dev.py test --quick [...]    # the same without the slow tests
     python3 scripts/dev.py setup                 # only set up
     python3 scripts/dev.py mutate [target...]    # mutation testing (slow; see docs/testing.md)
     python3 scripts/dev.py planted [number...]   # replay the planted bugs of docs/testing.md
@@ -91,6 +92,8 @@ usage: python3 scripts/dev.py COMMAND [ARGS...]
 commands:
   run [app args...]       set up, then launch the app (.venv/bin/warmline ARGS...)
   test [pytest args...]   set up, then run the test suite (.venv/bin/python -m pytest ARGS...)
+  test --quick [...]      the same, leaving out tests marked slow (kill loops, fuzzing, load);
+                          CI runs everything
   setup                   only set up (system packages, .venv, pip install -e '.[test]')
   mutate [target...]      set up with the dev extras, then run mutmut over the security core
                           and lock path (all targets, or those named; see docs/testing.md)
@@ -336,10 +339,21 @@ def run_app(args: Sequence[str]) -> NoReturn:
     os.execv(exe, [str(exe), *args])
 
 
+def pytest_args(args: Sequence[str]) -> list[str]:
+    """``--quick`` becomes ``-m "not slow"`` (a local run in about half the time)."""
+    out = list(args)
+    if "--quick" in out:
+        out.remove("--quick")
+        out = ["-m", "not slow", *out]
+    return out
+
+
 def run_tests(args: Sequence[str]) -> int:
     """Run pytest headless (Qt "offscreen") and return its exit code; 5 counts as failure."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    proc = subprocess.Popen([str(VENV_PY), "-m", "pytest", *args], cwd=ROOT, env=env)
+    proc = subprocess.Popen(
+        [str(VENV_PY), "-m", "pytest", *pytest_args(args)], cwd=ROOT, env=env
+    )
     # Let pytest handle Ctrl-C itself (it prints a summary); we just wait for it.
     previous = signal.signal(signal.SIGINT, lambda _signum, _frame: None)
     try:

@@ -56,7 +56,7 @@ from sqlite_utils import Database
 
 from warmline import roster as rostermod
 from warmline.crypto import Key, SealContext, key_for, open_sealed, seal, sign, verify
-from warmline.db import writing
+from warmline.db import reading, writing
 from warmline.errors import Tampered
 from warmline.records import Unlocked, canonical_clear, new_uuid
 from warmline.timeutil import from_iso, to_iso, utcnow
@@ -380,6 +380,10 @@ class AuditTrail:
         """Walk the whole chain and say what, if anything, was removed, changed or added."""
         ctx = self._ctx
         ctx.check()
+        with reading(ctx.path):
+            return self._verify(ctx)
+
+    def _verify(self, ctx: Unlocked) -> Verdict:
         try:
             signers = signing_keys(ctx)
         except rostermod.RosterTampered:

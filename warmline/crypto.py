@@ -316,7 +316,7 @@ class KdfParams:
     def from_json(cls, text: str) -> KdfParams:
         try:
             d = json.loads(text)
-            if d.get("alg") != "argon2id":
+            if not isinstance(d, dict) or d.get("alg") != "argon2id":
                 raise WeakKdfParameters()
             return cls(
                 salt=base64.b64decode(d["salt"]),
@@ -326,7 +326,8 @@ class KdfParams:
                 version=int(d["v"]),
                 profile=str(d.get("profile", "standard")),
             )
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
+            # A hand-edited file may hold anything: a list, 1e999, nesting past the limit.
             raise WeakKdfParameters() from None
 
     def with_new_salt(self) -> KdfParams:

@@ -40,7 +40,7 @@ from warmline.crypto import (
     seal,
     seal_json,
 )
-from warmline.db import writing
+from warmline.db import reading, writing
 from warmline.errors import Conflict, Locked, NotFound, Tampered
 from warmline.moved_columns import move_into_body, moved, parse_clear, unbound_before_format3
 from warmline.timeutil import from_iso, to_iso, utcnow
@@ -410,8 +410,9 @@ class Repository(Generic[R]):
         if limit is not None:
             sql += " limit ? offset ?"
             args += [limit, offset]
-        cursor = self._db.execute(sql, args)
-        return self._records([d[0] for d in cursor.description], cursor)
+        with reading(self._ctx.path):
+            cursor = self._db.execute(sql, args)
+            return self._records([d[0] for d in cursor.description], cursor)
 
     def open_rows(
         self,

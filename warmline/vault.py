@@ -255,6 +255,10 @@ class Vault:
 
     def unlock(self, account_uuid: str, passphrase: str) -> Session:
         """Check the passphrase by unwrapping the account's keys; slow on purpose (Argon2id)."""
+        with dbmod.reading(str(self.path)):  # a damaged file says so in plain words
+            return self._unlock(account_uuid, passphrase)
+
+    def _unlock(self, account_uuid: str, passphrase: str) -> Session:
         row = self._row_for_unlock(account_uuid)
         kek = kek_for(passphrase, row["kdf"])
         try:
