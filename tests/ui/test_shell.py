@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QModelIndex, QObject, Qt, QTimer
@@ -171,9 +172,9 @@ def test_idle_lock_after_configured_minutes(
     assert not controller.is_unlocked
 
 
-def test_wrong_passphrase_says_so_and_waits_longer_each_time(
-    make_controller, qtbot: QtBot, tmp_path: Path
-) -> None:
+def _two_wrong_passphrases(make_controller, qtbot: QtBot, tmp_path: Path) -> Any:
+    """A started controller whose unlock screen has just refused two wrong passphrases;
+    returns the controller (the first refusal's wording is checked on the way)."""
     data_dir, _ = existing_vault(tmp_path)
     controller = make_controller(data_dir)
     controller.start()
@@ -184,6 +185,14 @@ def test_wrong_passphrase_says_so_and_waits_longer_each_time(
     assert screen.waiting_seconds == 0 and screen.unlock_button.isEnabled()
     unlock_as(qtbot, controller, "Alex", "still not it")
     qtbot.waitUntil(lambda: screen.failures == 2)
+    return controller
+
+
+def test_wrong_passphrase_says_so_and_waits_longer_each_time(
+    make_controller, qtbot: QtBot, tmp_path: Path
+) -> None:
+    controller = _two_wrong_passphrases(make_controller, qtbot, tmp_path)
+    screen = controller.unlock_screen
     assert screen.waiting_seconds == 1
     assert not screen.unlock_button.isEnabled()
     # The field keeps focus while waiting, and Enter there does nothing yet.
@@ -732,14 +741,8 @@ def test_qt_saying_the_app_is_suspended_locks(
 def test_the_wait_after_wrong_passphrases_ends(
     make_controller, qtbot: QtBot, tmp_path: Path
 ) -> None:
-    data_dir, _ = existing_vault(tmp_path)
-    controller = make_controller(data_dir)
-    controller.start()
+    controller = _two_wrong_passphrases(make_controller, qtbot, tmp_path)
     screen = controller.unlock_screen
-    unlock_as(qtbot, controller, "Alex", "not my passphrase")
-    qtbot.waitUntil(lambda: screen.failures == 1)
-    unlock_as(qtbot, controller, "Alex", "still not it")
-    qtbot.waitUntil(lambda: screen.failures == 2)
     assert not screen.unlock_button.isEnabled()
     qtbot.waitUntil(screen.unlock_button.isEnabled, timeout=4000)  # a one-second wait
     assert screen.waiting_seconds == 0
