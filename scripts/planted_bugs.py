@@ -21,9 +21,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "build" / "planted"
-# Everything the tests import: a missing folder (bench) would fail collection, which the
+# Everything the tests import or read: a missing folder (bench, scripts) fails a test, which the
 # tally would count as a caught bug.
-COPY = ("warmline", "ui", "resources", "tests", "bench", "pyproject.toml")
+COPY = ("warmline", "ui", "resources", "tests", "bench", "scripts", "pyproject.toml")
 
 SHELL = ("tests/ui/test_shell.py",)
 CORE = ("tests/core", "--ignore=tests/core/test_rotation_kill.py")
