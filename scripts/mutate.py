@@ -69,7 +69,7 @@ TARGETS: dict[str, Target] = {
     ),
     "keyring": Target("warmline/keyring.py", KEY_TESTS),
     "roster": Target("warmline/roster.py", KEY_TESTS),
-    "own_keys": Target("warmline/own_keys.py", KEY_TESTS),
+    "own_keys": Target("warmline/own_keys.py", (*KEY_TESTS, "tests/core/test_own_key_reseal.py")),
     "vault": Target("warmline/vault.py", VAULT_TESTS),
     "accounts": Target("warmline/accounts.py", VAULT_TESTS),
     "team": Target("warmline/team.py", VAULT_TESTS),

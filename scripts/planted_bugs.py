@@ -21,7 +21,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "build" / "planted"
-COPY = ("warmline", "ui", "resources", "tests", "pyproject.toml")
+# Everything the tests import or read: a missing folder (bench, scripts) fails a test, which the
+# tally would count as a caught bug.
+COPY = ("warmline", "ui", "resources", "tests", "bench", "scripts", "pyproject.toml")
 
 SHELL = ("tests/ui/test_shell.py",)
 CORE = ("tests/core", "--ignore=tests/core/test_rotation_kill.py")
@@ -144,6 +146,20 @@ PLANTS: tuple[Plant, ...] = (
         "                pass\n",
         CORE,
     ),
+    Plant(
+        "records sealed at revision 0 through the repository",
+        "warmline/records.py",
+        '"record", self._owner, revision, clear)',
+        '"record", self._owner, 0, clear)',
+        CORE,
+    ),
+    Plant(
+        "personal records sealed with an empty owner through the repository",
+        "warmline/records.py",
+        '        return self._ctx.account.uuid if self.personal else ""\n',
+        '        return ""\n',
+        CORE,
+    ),
 )
 
 
@@ -194,7 +210,12 @@ def main(args: list[str], python: Path) -> int:
         # Judge by pytest's own tally: a run that passed every test and then crashed on the
         # way out (Qt teardown) has not caught the bug.
         tally = proc.stdout.strip().splitlines()[-1:] or [""]
-        failed = [ln[7:] for ln in proc.stdout.splitlines() if ln.startswith(("FAILED", "ERROR"))]
+        lines = proc.stdout.splitlines()
+        if any("ERROR collecting" in ln for ln in lines):
+            print(f"{number:2d} BROKEN  {plant.name}: the tests did not load (see pytest.log)")
+            missed += 1
+            continue
+        failed = [ln.split(" ", 1)[1] for ln in lines if ln.startswith(("FAILED ", "ERROR "))]
         if failed or " failed" in tally[0] or " error" in tally[0]:
             detail = failed[0] if failed else tally[0]
             print(f"{number:2d} caught  {plant.name} ({detail}) [{took:.0f} s]", flush=True)
