@@ -19,7 +19,7 @@ from typing import Any
 
 from warmline.errors import NotFound
 from warmline.records import Record
-from warmline.sealed_meta import SealedTimesRepository, coarse_day
+from warmline.sealed_meta import SealedTimesRepository, coarse_day, newest_first
 from warmline.timeutil import utcnow
 
 
@@ -80,5 +80,4 @@ class DraftRepository(SealedTimesRepository[Draft]):
 
 
 def _newest_first(draft: Draft) -> float:
-    moment = draft.updated_at
-    return -moment.timestamp() if moment is not None else 0.0
+    return newest_first(draft.updated_at)

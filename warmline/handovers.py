@@ -21,7 +21,7 @@ from typing import Any
 
 from warmline.errors import NotFound
 from warmline.records import Record, Unlocked
-from warmline.sealed_meta import SealedTimesRepository, coarse_day
+from warmline.sealed_meta import SealedTimesRepository, coarse_day, newest_first
 from warmline.timeutil import utcnow
 
 #: The sections a person writes, in the order the composer and a print show them.
@@ -196,5 +196,4 @@ class HandoverRepository(SealedTimesRepository[Handover]):
 
 
 def _newest_first(handover: Handover) -> float:
-    moment = handover.created_at
-    return -moment.timestamp() if moment is not None else 0.0
+    return newest_first(handover.created_at)

@@ -544,7 +544,6 @@ class Repository(Generic[R]):
         new_revision = rec.revision + 1
         if self._has_updated_at:
             rec = replace(rec, updated_at=utcnow())  # type: ignore[call-arg]
-        clear = self._encode_clear(rec)
         with self._writing() as db:
             clause, args = self._where("uuid = ?", [rec.uuid])
             old = list(db.query(f"select * from [{self.table}] where {clause}", args))
@@ -553,18 +552,8 @@ class Repository(Generic[R]):
             if old[0]["revision"] != rec.revision:
                 raise Conflict()
             before = old[0]
-            # A row not yet moved to format 3 loses its clear facts in this write (they
-            # are in the sealed body now), and the version kept in history is moved too.
-            clear.update({name: None for name in self._moved if before.get(name) is not None})
-            clear["rev_id"] = self._new_rev_id(new_revision)
-            clear["rev_parent"] = ",".join(
-                [before.get("rev_id") or "", *self._waiting_heads(db, rec.uuid)]
-            ).strip(",")
-            # The new body is bound to the row as it will be: its stored columns with the
-            # edited clear values over them (other columns keep what they hold).
-            after = {**before, **clear, "revision": new_revision}
-            ctx = self._seal_ctx(rec.uuid, new_revision, canonical_clear(after))
-            body = seal_json(self._key, self._body(rec), ctx)
+            parents = [before.get("rev_id") or "", *self._waiting_heads(db, rec.uuid)]
+            clear, body = self._successor(rec, before, parents)
             if not self.personal:
                 # A person's private records keep no history: who edited and when would say
                 # when they were writing (and so about which call); nobody else could read
@@ -601,6 +590,25 @@ class Repository(Generic[R]):
                 self._ctx.on_change(self.table, rec.uuid, "edit")
         return replace(rec, revision=new_revision)
 
+    def _successor(
+        self, rec: R, before: Mapping[str, Any], parents: Sequence[str]
+    ) -> tuple[dict[str, Any], bytes]:
+        """The clear columns and sealed body of ``rec`` as the revision after the stored row
+        ``before``, made from ``parents`` (revision ids; empty ones left out).
+
+        A row not yet moved to format 3 loses its clear facts in this write (they are in the
+        sealed body now). The new body is bound to the row as it will be: its stored columns
+        with the new clear values over them (other columns keep what they hold).
+        """
+        revision = rec.revision + 1
+        clear = self._encode_clear(rec)
+        clear.update({name: None for name in self._moved if before.get(name) is not None})
+        clear["rev_id"] = self._new_rev_id(revision)
+        clear["rev_parent"] = ",".join(parent for parent in parents if parent)
+        after = {**before, **clear, "revision": revision}
+        ctx = self._seal_ctx(rec.uuid, revision, canonical_clear(after))
+        return clear, seal_json(self._key, self._body(rec), ctx)
+
     def rewrite_forgetting_history(self, records: Sequence[R]) -> list[R]:
         """Save each record as a new revision and delete every earlier version of it, in
         one transaction: for retention, whose whole point is that the old words do not
@@ -614,7 +622,6 @@ class Repository(Generic[R]):
                     continue
                 if self._has_updated_at:
                     rec = replace(rec, updated_at=utcnow())  # type: ignore[call-arg]
-                clear = self._encode_clear(rec)
                 clause, args = self._where("uuid = ?", [rec.uuid])
                 old = db.execute(f"select * from [{self.table}] where {clause}", args)
                 names = [d[0] for d in old.description]
@@ -622,13 +629,8 @@ class Repository(Generic[R]):
                 if row is None or row[names.index("revision")] != rec.revision:
                     continue
                 before = dict(zip(names, row, strict=True))
+                clear, body = self._successor(rec, before, [before.get("rev_id") or ""])
                 revision = rec.revision + 1
-                clear.update({name: None for name in self._moved if before.get(name) is not None})
-                clear["rev_id"] = self._new_rev_id(revision)
-                clear["rev_parent"] = before.get("rev_id") or ""
-                after = {**before, **clear, "revision": revision}
-                ctx = self._seal_ctx(rec.uuid, revision, canonical_clear(after))
-                body = seal_json(self._key, self._body(rec), ctx)
                 updates.append([*clear.values(), revision, body, rec.uuid, rec.revision])
                 saved.append(replace(rec, revision=revision))
             if updates:

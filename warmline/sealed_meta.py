@@ -33,6 +33,11 @@ def coarse_day(moment: datetime | None) -> str:
     return iso[:10] if iso else ""
 
 
+def newest_first(moment: datetime | None) -> float:
+    """Sort key putting the latest sealed time first (records without one last)."""
+    return -moment.timestamp() if moment is not None else 0.0
+
+
 class SealedTimesRepository(Repository[R]):
     """A repository whose ``sealed_times`` fields are datetimes kept inside the sealed body
     (read back as datetimes by :meth:`Repository._records` itself, in its one pass)."""

@@ -473,7 +473,6 @@ class _Data:
     # topics as typed -> folded (a call's list of topics is one of a few combinations)
     topic_folds: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # caller uuid -> alias
-    watermark: str | None = None  # newest updated_at seen, ISO text as stored
     data_version: int | None = None  # SQLite's PRAGMA data_version when last in step
 
 
@@ -766,7 +765,6 @@ class SearchIndex:
         signatures, codes, intern = d.signatures, d.codes, d.strings.setdefault
         by_author, by_shift, by_caller, by_topic = d.by_author, d.by_shift, d.by_caller, d.by_topic
         topic_folds, index_words, join = d.topic_folds, _index_words, "".join
-        watermark = d.watermark
         added = 0
         for (
             call_uuid,
@@ -775,7 +773,7 @@ class SearchIndex:
             author_uuid,
             shift_uuid,
             caller_uuid,
-            updated_iso,
+            _updated_iso,  # carried in the row's shape; refresh uses data_version instead
             topics,
             follow_up,
             damaged,
@@ -815,8 +813,6 @@ class SearchIndex:
                 by_caller[caller].append(doc)
             for topic in folded_topics:
                 by_topic[topic].append(doc)
-            if updated_iso and (watermark is None or updated_iso > watermark):
-                watermark = updated_iso
             added += 1
             words = index_words(text) if text else []
             if len(words) > 1:
@@ -827,7 +823,6 @@ class SearchIndex:
                 signatures.append(join(itemgetter(*words)(codes)))
             else:
                 signatures.append(codes[words[0]] if words else "")
-        d.watermark = watermark
         return added
 
     def _retire(self, d: _Data, doc: int) -> None:

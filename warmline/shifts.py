@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from warmline.records import Record
-from warmline.sealed_meta import SealedTimesRepository, coarse_day
+from warmline.sealed_meta import SealedTimesRepository, coarse_day, newest_first
 from warmline.timeutil import utcnow
 
 
@@ -82,5 +82,4 @@ class ShiftRepository(SealedTimesRepository[Shift]):
 
 
 def _newest_first(shift: Shift) -> float:
-    moment = shift.started_at
-    return -moment.timestamp() if moment is not None else 0.0
+    return newest_first(shift.started_at)
