@@ -88,6 +88,8 @@ class RetentionCard(QFrame):
             "retention-handovers", self.tr("Handovers and finished follow-ups")
         )
         form = QFormLayout()
+        # At 200 % text a label beside its choice made this card the page's widest part.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow(self.tr("&Call notes and regulars' names"), self.calls_combo)
         form.addRow(self.tr("Han&dovers and finished follow-ups"), self.handovers_combo)
         self.check_button = QPushButton(self.tr("Chec&k what this would erase"))
