@@ -74,9 +74,8 @@ def personal_tables(db: Database) -> list[str]:
     return sorted(out)
 
 
-def _reseal_personal(db: Database, owner: str, old: Key, new: Key) -> int:
+def _reseal_personal(db: Database, owner: str, old: Key, new: Key) -> None:
     """Re-seal every private record of ``owner`` (and its earlier versions) under ``new``."""
-    count = 0
     for table in personal_tables(db):
         rows = list(db.query(f"select * from [{table}] where owner_uuid = ?", [owner]))
         for row in rows:
@@ -85,7 +84,6 @@ def _reseal_personal(db: Database, owner: str, old: Key, new: Key) -> int:
             blob = _reseal_one(old, new, row["body"], ctx)
             if blob is not None:
                 db.execute(f"update [{table}] set body = ? where uuid = ?", [blob, row["uuid"]])
-                count += 1
         history = db.query(
             f"select id, record_uuid, revision, body, clear from revisions where table_name = ? "
             f"and record_uuid in (select uuid from [{table}] where owner_uuid = ?)",
@@ -97,7 +95,6 @@ def _reseal_personal(db: Database, owner: str, old: Key, new: Key) -> int:
             blob = _reseal_one(old, new, rev["body"], ctx)
             if blob is not None:
                 db.execute("update revisions set body = ? where id = ?", [blob, rev["id"]])
-    return count
 
 
 def _reseal_one(old: Key, new: Key, blob: bytes, ctx: SealContext) -> bytes | None:

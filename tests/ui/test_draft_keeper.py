@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 from tests.ui.conftest import wait_idle
 from ui.backend import Backend
 from ui.tasks import TaskRunner
-from ui.widgets.call_drafts import DraftKeeper
+from ui.widgets.call_drafts import CALL_DRAFT, DraftKeeper
 from warmline.drafts import Draft
 from warmline.session import Session
 
@@ -157,3 +157,69 @@ def test_discarding_removes_the_draft_then_calls_back(
     keeper.discard(keeper.uuid, lambda: done.append(True))
     qtbot.waitUntil(lambda: done == [True])
     assert _stored(session) == []
+
+
+def test_a_failed_write_says_why_and_is_tried_again_on_the_next_tick(
+    qtbot: QtBot,
+    keeper: DraftKeeper,
+    note: Note,
+    session: Session,
+    runner: TaskRunner,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A full disk must not lose the note: it stays dirty, the reason is shown in plain words,
+    and the next tick writes it once there is room again."""
+    from warmline.drafts import DraftRepository
+    from warmline.errors import StorageFull
+
+    real_save = DraftRepository.save
+
+    def full(self: DraftRepository, draft: Draft) -> Draft:
+        raise StorageFull()
+
+    note.text = "she wants the garden back"
+    keeper.mark_dirty()
+    monkeypatch.setattr(DraftRepository, "save", full)
+    with qtbot.waitSignal(keeper.failed, timeout=3000) as failed:
+        keeper.tick()
+    assert failed.args[0] == str(StorageFull())
+    assert "disk is full" in failed.args[0]
+    assert keeper.dirty is True  # kept for the next tick
+    assert _stored(session) == []
+
+    monkeypatch.setattr(DraftRepository, "save", real_save)
+    with qtbot.waitSignal(keeper.saved, timeout=3000):
+        keeper.tick()
+    assert keeper.dirty is False
+    wait_idle(qtbot, runner)
+    assert [d.fields for d in _stored(session)] == [{"connection": "she wants the garden back"}]
+
+
+def test_every_fresh_start_writes_under_a_real_new_uuid(
+    qtbot: QtBot, keeper: DraftKeeper, note: Note, session: Session, runner: TaskRunner
+) -> None:
+    seen = []
+    for text in ("first", "second", "third"):
+        note.text = text
+        keeper.write()
+        wait_idle(qtbot, runner)
+        seen.append(keeper.uuid)
+        keeper.start_fresh()
+    assert all(isinstance(u, str) and len(u) == 36 for u in seen)
+    assert len(set(seen)) == 3
+    assert sorted(d.uuid for d in _stored(session)) == sorted(seen)
+
+
+def test_check_offers_only_this_kind_of_draft_and_never_a_damaged_one(
+    qtbot: QtBot, keeper: DraftKeeper, note: Note, session: Session, runner: TaskRunner
+) -> None:
+    mine = session.drafts.save(Draft(kind="reflection", fields={"connection": "mine"}))
+    session.drafts.save(Draft(kind=CALL_DRAFT, fields={"connection": "a call note"}))
+    spoiled = session.drafts.save(Draft(kind="reflection", fields={"connection": "spoiled"}))
+    db = session._ctx.db
+    body = next(db.query("select body from drafts where uuid = ?", [spoiled.uuid]))["body"]
+    flipped = body[:-1] + bytes([body[-1] ^ 1])
+    db.execute("update drafts set body = ? where uuid = ?", [flipped, spoiled.uuid])
+    with qtbot.waitSignal(keeper.found, timeout=3000) as found:
+        keeper.check()
+    assert [d.uuid for d in found.args[0]] == [mine.uuid]
