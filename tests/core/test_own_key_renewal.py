@@ -19,12 +19,13 @@ import pytest
 from sqlite_utils import Database
 
 from tests.core.conftest import PASSPHRASE
+from tests.core.test_key_migration import PASSPHRASES, write_old_line
 from warmline import crypto, own_keys
 from warmline import roster as rostermod
-from warmline.accounts import kek_for, open_anchor, open_key_pairs, open_user_key
+from warmline.accounts import Role, kek_for, open_anchor, open_key_pairs, open_user_key
 from warmline.crypto import FLOOR, KdfParams, Key, KeyPair
 from warmline.debriefs import Debrief
-from warmline.errors import Locked, StorageFull, Tampered
+from warmline.errors import Locked, StorageFull, Tampered, VaultCorrupt
 from warmline.keyring import wrap_context
 from warmline.own_keys import Recovery, personal_tables, recovery_kdf_params, renew
 from warmline.session import Session
@@ -224,8 +225,9 @@ def test_an_account_missing_from_the_file_is_refused(session: Session) -> None:
     account = dataclasses.replace(session._ctx.account, uuid="not-in-this-file")
     ctx = dataclasses.replace(session._ctx, account=account)
     params = crypto.cheap_test_params()
-    with pytest.raises(Tampered, match="Your account"):
+    with pytest.raises(Tampered) as refused:
         renew(ctx, crypto.derive_kek(NEW, params), params.to_json(), recovery=Recovery.KEEP)
+    assert str(refused.value).startswith("Your account could not be opened")
 
 
 def test_an_account_without_its_anchor_is_refused_and_left_alone(
@@ -306,3 +308,78 @@ def test_a_recovery_key_is_wiped_after_use_whatever_happens(
     recovery_key = made[2]
     assert zeroed(recovery_key)
     assert code and json.loads(row_of(vault.db, session.account.uuid)["recovery_kdf"])
+
+
+def test_a_damaged_file_met_while_renewing_names_the_file(
+    vault: Vault, session: Session, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def malformed(*args: object, **kwargs: object) -> None:
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    monkeypatch.setattr(own_keys, "own_key_columns", malformed)
+    with pytest.raises(VaultCorrupt) as refused:
+        session.team.change_my_passphrase(PASSPHRASE, NEW)
+    assert str(data_dir / "warmline.db") in str(refused.value)
+
+
+def test_a_roster_rolled_back_under_a_renewal_is_refused(vault: Vault, session: Session) -> None:
+    """The new ``keys`` entry is appended only to a roster that reaches the pin this person
+    holds: one with its newest entries taken away (an older copy put back) is refused."""
+    session.team.add_account("Sam", "sam's own passphrase", Role.VOLUNTEER)
+    newest = max(r["seq"] for r in vault.db.query("select seq from roster"))
+    vault.db.execute("delete from roster where seq = ?", [newest])
+    before = row_of(vault.db, session.account.uuid)
+    params = crypto.cheap_test_params()
+    with pytest.raises(rostermod.RosterTampered):
+        renew(session._ctx, crypto.derive_kek(NEW, params), params.to_json(),
+              recovery=Recovery.KEEP, new_pairs=True)  # fmt: skip
+    assert row_of(vault.db, session.account.uuid) == before
+
+
+def test_someone_carried_over_from_before_the_roster_can_change_their_passphrase(
+    tmp_path: Path,
+) -> None:
+    """Their first keys entry was vouched for by the first team key (gen 1), which the roster
+    check needs to accept the new entry on top of it."""
+    line = write_old_line(tmp_path / "old")
+    vault = Vault.open(line.data_dir, kdf_factory=crypto.cheap_test_params)
+    try:
+        vault.unlock(line.uuids["Alex"], PASSPHRASES["Alex"]).lock()  # founds the roster
+        sam = vault.unlock(line.uuids["Sam"], PASSPHRASES["Sam"])
+        sam.team.change_my_passphrase(PASSPHRASES["Sam"], NEW)
+        box = sam._ctx.keys.box.public
+        sam.lock()
+        again = vault.unlock(line.uuids["Sam"], NEW)
+        assert [d.feeling for d in again.debriefs.select()] == ["Sam's own"]
+        alex = vault.unlock(line.uuids["Alex"], PASSPHRASES["Alex"])
+        assert roster_now(vault, alex).members[line.uuids["Sam"]].box == box
+    finally:
+        vault.close()
+
+
+def test_a_forged_carry_over_entry_slipped_in_while_unlocked_stops_a_renewal(
+    tmp_path: Path,
+) -> None:
+    """A carried-over member's first ``keys`` entry needs a proof made with the first team
+    key. One forged by somebody with the file but without that key, written while Sam is
+    unlocked, is refused when Sam's renewal checks the roster before adding to it."""
+    line = write_old_line(tmp_path / "old")
+    vault = Vault.open(line.data_dir, kdf_factory=crypto.cheap_test_params)
+    try:
+        vault.unlock(line.uuids["Alex"], PASSPHRASES["Alex"]).lock()  # founds the roster
+        sam = vault.unlock(line.uuids["Sam"], PASSPHRASES["Sam"])
+        state = roster_now(vault, sam)
+        kit = line.uuids["Kit"]
+        assert state.members[kit].sign is None  # Kit has not unlocked since the update
+        forger = KeyPair.generate("sign")
+        with vault.db.atomic():
+            rostermod.append(
+                vault.db, state, forger, kit, "keys", None, account=kit, sign=forger.public,
+                box=KeyPair.generate("box").public, proof=bytes(32),
+            )  # fmt: skip
+        before = row_of(vault.db, line.uuids["Sam"])
+        with pytest.raises(rostermod.RosterTampered):
+            sam.team.change_my_passphrase(PASSPHRASES["Sam"], NEW)
+        assert row_of(vault.db, line.uuids["Sam"]) == before
+    finally:
+        vault.close()
