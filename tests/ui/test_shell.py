@@ -10,7 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
@@ -711,6 +719,27 @@ def test_a_lock_zeroes_every_key_and_clears_what_the_app_copied(
     assert session.locked
     assert all(bytes(k._material) == bytes(32) for k in held)
     assert all(bytes(p._private) == bytes(32) for p in pairs)
+
+
+def test_a_lock_stops_every_background_service_that_held_the_session(
+    make_controller, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The re-seal, retention and automatic-backup services work with the unlocked session;
+    after a lock none of them may still run or be reachable from the app."""
+    import shiboken6
+
+    controller = _unlocked_alex(make_controller, qtbot, tmp_path)
+    services = [controller.reseal, controller.retention, controller.auto_backup]
+    assert all(s is not None and shiboken6.isValid(s) for s in services)
+    reseal, retention = controller.reseal, controller.retention
+    assert reseal is not None and retention is not None
+    controller.lock()
+    # Each was told to let go of the session before it goes.
+    assert reseal._backend is None and retention._backend is None
+    assert (controller.reseal, controller.retention, controller.auto_backup) == (None,) * 3
+    assert controller.backend is None and controller.search is None
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not any(shiboken6.isValid(s) for s in services)
 
 
 def test_a_lock_leaves_the_persons_own_copy_alone(
