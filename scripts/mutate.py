@@ -83,7 +83,7 @@ TARGETS: dict[str, Target] = {
         (*KEY_TESTS, "tests/core/test_own_key_reseal.py", "tests/core/test_own_key_renewal.py"),
     ),
     "vault": Target("warmline/vault.py", VAULT_TESTS),
-    "accounts": Target("warmline/accounts.py", VAULT_TESTS),
+    "accounts": Target("warmline/accounts.py", (*VAULT_TESTS, "tests/core/test_account_rows.py")),
     "team": Target(
         "warmline/team.py",
         (*VAULT_TESTS, "tests/core/test_own_key_reseal.py"),

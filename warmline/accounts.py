@@ -285,14 +285,15 @@ def enrol(
     anchor: bytes,
     *,
     account_uuid: str | None = None,
-    renew_at_first_unlock: bool = True,
     user_inputs: tuple[str, ...] = (),
 ) -> Enrolment:
     """An account row with fresh keys of its own.
 
     Whoever enrols someone (a coordinator at their workstation) briefly holds that person's
-    keys. ``renew_at_first_unlock`` makes the person's first unlock replace all of them, so
-    what the enrolling process could have kept opens nothing written after that unlock.
+    keys. The person's first unlock replaces all of them, so what the enrolling process could
+    have kept opens nothing written after that unlock: the signed roster says so (an ``add``
+    or ``reset`` entry leaves the member without keys of their own), not a column of this
+    row, which anyone with the file could edit.
     """
     name = clean_display_name(display_name)
     check_new_passphrase(passphrase, (name, *user_inputs))
@@ -309,7 +310,6 @@ def enrol(
             "created_at": to_iso(utcnow()),
             "revision": 1,
             "kdf": params.to_json(),
-            "renew_keys": int(renew_at_first_unlock),
         }
         row.update(own_key_columns(account_uuid, kek, user, personal, box, signer, anchor, None))
         return Enrolment(row, box.public, signer.public)
@@ -343,7 +343,6 @@ def founder_enrolment(
             "created_at": to_iso(utcnow()),
             "revision": 1,
             "kdf": params.to_json(),
-            "renew_keys": 0,
         }
         row.update(
             own_key_columns(
