@@ -369,7 +369,7 @@ def _lenient_text(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
 
 
-def _rows(cursor: sqlite3.Cursor) -> Iterator[Any]:
+def _rows(cursor: _Cursor) -> Iterator[Any]:
     """The cursor's rows; a row holding TEXT that is not UTF-8 is read leniently.
 
     A tool can leave bytes that are not UTF-8 in a TEXT column (``x'ff' || body`` does).
@@ -404,7 +404,8 @@ def _rows(cursor: sqlite3.Cursor) -> Iterator[Any]:
 class _Cursor(sqlite3.Cursor):
     """A cursor whose rows come through :func:`_rows`."""
 
-    def __iter__(self) -> Iterator[Any]:
+    # An iterator of rows rather than the cursor itself, as sqlite3's is.
+    def __iter__(self) -> Iterator[Any]:  # type: ignore[override]
         return _rows(self)
 
     def fetchone(self) -> Any:
