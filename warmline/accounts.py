@@ -83,9 +83,17 @@ class Account:
             display_name=row["display_name"],
             role=role,
             disabled=bool(row["disabled"]),
-            created_at=from_iso(row["created_at"]),
+            created_at=_created(row["created_at"]),
             has_recovery_code=bool(row.get("recovery_user_key")),
         )
+
+
+def _created(text: object) -> datetime | None:
+    """When an account was made; a value changed by hand (not an ISO time) is unknown."""
+    try:
+        return from_iso(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
 
 
 @dataclass

@@ -239,6 +239,8 @@ class CallRepository(SealedTimesRepository[Call]):
         page = self.select("day is not null", order_by=WALK_ORDER, limit=batch)
         while page:
             yield page
+            if len(page) < batch:  # the last (and see retention's _older: never ask again)
+                break
             last = page[-1]
             page = self.select(WALK_AFTER, [last.day, last.uuid], order_by=WALK_ORDER, limit=batch)
         yield from _batched(self.select("day is null", order_by="uuid"), batch)

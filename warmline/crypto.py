@@ -201,8 +201,9 @@ def blob_version(blob: bytes) -> int:
 
 
 def open_sealed(key: Key, blob: bytes, ctx: SealContext, what: str = "A record") -> bytes:
-    """Decrypt a blob sealed by :func:`seal` for exactly this ``ctx``; else :class:`Tampered`."""
-    if len(blob) < HEADER_LEN + TAG_LEN:
+    """Decrypt a blob sealed by :func:`seal` for exactly this ``ctx``; else :class:`Tampered`
+    (also for a value of another type, as a column changed by hand can hold)."""
+    if blob.__class__ is not bytes or len(blob) < HEADER_LEN + TAG_LEN:
         raise Tampered(what)
     magic, version, key_id, nonce = _HEADER.unpack_from(blob)
     version = _readable_version(magic, version, what)
@@ -578,7 +579,8 @@ def seal_key_to(recipient_public: bytes, key: Key, context: bytes) -> bytes:
 
 def open_key_from(pair: KeyPair, blob: bytes, context: bytes) -> Key:
     """Open what :func:`seal_key_to` sealed to ``pair``; :class:`Tampered` otherwise."""
-    if pair.kind != "box" or len(blob) < PUBLIC_LEN + NONCE_LEN + KEY_ID_LEN + KEY_LEN + TAG_LEN:
+    shortest = PUBLIC_LEN + NONCE_LEN + KEY_ID_LEN + KEY_LEN + TAG_LEN
+    if pair.kind != "box" or blob.__class__ is not bytes or len(blob) < shortest:
         raise Tampered("Part of an account")
     ephemeral_public = blob[:PUBLIC_LEN]
     nonce = blob[PUBLIC_LEN : PUBLIC_LEN + NONCE_LEN]

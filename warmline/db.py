@@ -18,6 +18,7 @@ import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database, Migrations
 
@@ -363,6 +364,64 @@ def _create_private_file(path: Path) -> None:
     os.close(fd)
 
 
+def _lenient_text(raw: bytes) -> str:
+    """TEXT that is not UTF-8, as text: each bad byte becomes U+FFFD (see :func:`_rows`)."""
+    return raw.decode("utf-8", "replace")
+
+
+def _rows(cursor: _Cursor) -> Iterator[Any]:
+    """The cursor's rows; a row holding TEXT that is not UTF-8 is read leniently.
+
+    A tool can leave bytes that are not UTF-8 in a TEXT column (``x'ff' || body`` does).
+    sqlite3 then fails the whole read, so one edited row would hide every row of a list.
+    Instead that one row is fetched again with a lenient decoder: its text reads with
+    U+FFFD where the bad bytes were, so a sealed row bound to that text fails to open and
+    shows as damaged. (sqlite3 fetches a row before stepping past it, so the failed row is
+    the next one fetched.) U+FFFD rather than ``surrogateescape``: such text is valid, so
+    putting it back into a query or on screen cannot fail in turn. Other rows pay nothing:
+    a decoder set on the connection for good would run for every text value read.
+    """
+    fetch = super(_Cursor, cursor).fetchone  # sqlite3's own, in C
+    while True:
+        try:
+            yield from iter(fetch, None)
+            return
+        except sqlite3.OperationalError as exc:
+            if "could not decode" not in str(exc).lower():
+                raise
+            conn = cursor.connection
+            usual = conn.text_factory
+            conn.text_factory = _lenient_text
+            try:
+                row = fetch()
+            finally:
+                conn.text_factory = usual
+            if row is None:
+                return
+            yield row
+
+
+class _Cursor(sqlite3.Cursor):
+    """A cursor whose rows come through :func:`_rows`."""
+
+    # An iterator of rows rather than the cursor itself, as sqlite3's is.
+    def __iter__(self) -> Iterator[Any]:  # type: ignore[override]
+        return _rows(self)
+
+    def fetchone(self) -> Any:
+        return next(_rows(self), None)
+
+    def fetchall(self) -> list[Any]:
+        return list(_rows(self))
+
+
+class _Connection(sqlite3.Connection):
+    """Every query's cursor is a :class:`_Cursor` (sqlite-utils reads through ``execute``)."""
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        return self.cursor(_Cursor).execute(sql, parameters)
+
+
 def connect(path: Path, *, create: bool = False) -> Database:
     """Open (or create) the vault database with Warmline's pragmas and migrations applied.
 
@@ -373,7 +432,7 @@ def connect(path: Path, *, create: bool = False) -> Database:
         _create_private_file(path)
     else:
         _check_file(path)
-    conn = sqlite3.connect(str(path), check_same_thread=False)
+    conn = sqlite3.connect(str(path), check_same_thread=False, factory=_Connection)
     db = Database(conn)
     try:
         if create:  # before WAL mode, so the header on disk carries it from the start

@@ -85,9 +85,12 @@ def load_keyring(db: Database, line_uuid: str, account_uuid: str, box: KeyPair) 
         [account_uuid],
     )
     for row in rows:
-        context = wrap_context(line_uuid, account_uuid, int(row["generation"]))
+        generation = row["generation"]
+        if generation.__class__ is not int:
+            continue  # changed by hand: as a damaged wrap
+        context = wrap_context(line_uuid, account_uuid, generation)
         try:
-            ring.add(int(row["generation"]), open_key_from(box, row["wrap"], context))
+            ring.add(generation, open_key_from(box, row["wrap"], context))
         except Tampered:
             continue
     return ring

@@ -30,6 +30,7 @@ from sqlite_utils import Database
 
 from warmline.accounts import Account, AccountKeys
 from warmline.crypto import (
+    HEADER_LEN,
     Key,
     SealContext,
     blob_version,
@@ -103,8 +104,10 @@ def clear_to_text(clear: bytes) -> str:
     return clear.decode("utf-8", "surrogateescape")
 
 
-def clear_from_text(text: str | None) -> bytes:
-    return (text or "").encode("utf-8", "surrogateescape")
+def clear_from_text(text: object) -> bytes:
+    """:func:`clear_to_text` undone. Anything but text (a column changed by hand) gives
+    nothing, to which no earlier version was bound."""
+    return text.encode("utf-8", "surrogateescape") if isinstance(text, str) else b""
 
 
 def _clear_plan(
@@ -115,6 +118,29 @@ def _clear_plan(
         (name, i) for i, name in enumerate(columns) if name not in _NOT_CLEAR and name not in skip
     )
     return [(name.encode() + b"=", i) for name, i in order]
+
+
+def _damaged_place(row_uuid: Any, revision: Any) -> dict[str, Any]:
+    """A damaged row's UUID and revision as its record holds them: the UUID as stored
+    (lists page on it: ``uuid > ?`` must go on after this row, not start over), but an
+    empty one for NULL (``uuid > NULL`` would end the list); a revision of another type
+    reads as 0."""
+    return {
+        "uuid": "" if row_uuid is None else row_uuid,
+        "revision": revision if revision.__class__ is int else 0,
+        "damaged": True,
+    }
+
+
+def _sound(blob: Any, row_uuid: Any, revision: Any) -> bool:
+    """Whether a row's body, UUID and revision are of the types Warmline writes (the one
+    check before opening; anything else is damaged, never a crash)."""
+    return (
+        blob.__class__ is bytes
+        and row_uuid.__class__ is str
+        and revision.__class__ is int
+        and len(blob) >= HEADER_LEN
+    )
 
 
 def _version(blob: Any) -> int:
@@ -320,13 +346,23 @@ class Repository(Generic[R]):
                 # One malformed clear value (edited by hand, or a bad write) costs that
                 # record, not the whole list: it shows as damaged like a failed seal.
                 log.warning("a %s row has a malformed clear value", self.table)
-                out.append(make(uuid=row[i_uuid], revision=row[i_rev], damaged=True))
+                out.append(make(**_damaged_place(row[i_uuid], row[i_rev])))
                 continue
             row_uuid = row[i_uuid]
             revision = row[i_rev]
+            blob = row[i_body]
+            if (
+                blob.__class__ is not bytes
+                or row_uuid.__class__ is not str
+                or revision.__class__ is not int
+                or len(blob) < HEADER_LEN
+            ):  # a column of another type (set with another tool): this record is damaged
+                log.warning("a %s row has a column of another type", table)
+                values.update(_damaged_place(row_uuid, revision))
+                out.append(make(**values))
+                continue
             values["uuid"] = row_uuid
             values["revision"] = revision
-            blob = row[i_body]
             key = only_key or key_for(keys, blob)
             if clears is None:  # canonical_clear of the raw row, with the plan made once
                 parts: list[bytes] = []
@@ -456,6 +492,12 @@ class Repository(Generic[R]):
             bound = b"".join(parts)
             clear = dict(zip(columns, row, strict=True))
             del clear["body"]
+            if not _sound(blob, clear["uuid"], clear["revision"]):
+                log.warning("a %s row has a column of another type", table)
+                place = _damaged_place(clear["uuid"], clear["revision"])
+                clear.update(uuid=place["uuid"], revision=place["revision"])
+                yield clear, None
+                continue
             key = only_key or key_for(keys, blob)
             try:
                 if key is None or blob[2] < min_format:
@@ -752,15 +794,25 @@ class Repository(Generic[R]):
         keys = self._opening_keys()
         out = []
         for row in rows:
-            by, at = row["edited_by"] or "", row["edited_at"]
-            if row["edit"] is not None:
+            revision, sealed = row["revision"], row["edit"]
+            if revision.__class__ is not int:
+                continue  # changed by hand: it answers for no revision
+            by, at = row["edited_by"], row["edited_at"]
+            if sealed is not None:
                 try:
-                    edit = open_json_with(
-                        keys, row["edit"], self._edit_ctx(record_uuid, row["revision"])
-                    )
+                    if sealed.__class__ is not bytes:
+                        raise Tampered(self.label)
+                    edit = open_json_with(keys, sealed, self._edit_ctx(record_uuid, revision))
                 except Tampered:
                     edit = {}
-                if isinstance(edit, dict):
-                    by, at = str(edit.get("by") or ""), edit.get("at")
-            out.append(Edit(row["revision"] + 1, by, from_iso(at) if at else None))
+                by, at = (edit.get("by"), edit.get("at")) if isinstance(edit, dict) else ("", "")
+            out.append(Edit(revision + 1, by if isinstance(by, str) else "", _moment(at)))
         return out
+
+
+def _moment(text: object) -> datetime | None:
+    """An edit's time as kept (ISO text); anything else, or text that is no time, is none."""
+    try:
+        return from_iso(text) if isinstance(text, str) else None
+    except ValueError:
+        return None

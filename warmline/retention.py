@@ -305,6 +305,11 @@ def _older(repo: Repository[Any], first_kept: str, batch: int = 1000) -> list[li
         if not page:
             return out
         out.append(page)
+        if len(page) < batch:
+            # The last page. (Asking again would be one more query, and a row whose UUID
+            # was changed by hand to text that is not UTF-8 reads back differently, so
+            # ``uuid >`` it would find that row again for ever.)
+            return out
         after = page[-1].uuid
 
 

@@ -200,8 +200,10 @@ def verify_roster(
 
 
 def _apply(state: RosterState, row: dict[str, Any], gen1: Key | None) -> RosterState:
-    body_bytes, signature = bytes(row["body"]), bytes(row["signature"])
+    body_bytes, signature = row["body"], row["signature"]
     try:
+        if body_bytes.__class__ is not bytes or signature.__class__ is not bytes:
+            raise TypeError("a column of another type")  # changed by hand
         body = json.loads(body_bytes)
         kind = body["kind"]
         by = body["by"]

@@ -228,9 +228,10 @@ class Reseal:
                     floor: int | None = None) -> None:  # fmt: skip
         """Open one stored row, move any clear facts into its body (format 3), seal it to
         ``newest`` bound to its new clear columns, and write body and columns at once."""
-        blob = row["body"]
-        assert isinstance(blob, bytes)
-        uuid, revision = str(row["uuid"]), int(row["revision"])  # type: ignore[call-overload]
+        blob, uuid, revision = row["body"], row["uuid"], row["revision"]
+        if not (isinstance(blob, bytes) and isinstance(uuid, str) and type(revision) is int):
+            self._stuck += 1  # a column of another type (changed by hand): left, damaged
+            return
         old = SealContext(
             table, uuid, "record", owner, revision, bound_clear(table, row, blob_version(blob))
         )
@@ -268,11 +269,17 @@ class Reseal:
     ) -> None:
         """An earlier version: its body moved to format 3 like a row (the clear columns it
         was bound to are kept beside it), and who replaced it, when, sealed as its edit."""
-        table, uuid = str(row["table_name"]), str(row["record_uuid"])
-        revision = int(row["revision"])  # type: ignore[call-overload]
-        bound = clear_from_text(row["clear"])  # type: ignore[arg-type]
+        table, uuid, revision = row["table_name"], row["record_uuid"], row["revision"]
         blob = row["body"]
-        assert isinstance(blob, bytes)
+        if not (
+            isinstance(blob, bytes)
+            and isinstance(table, str)
+            and isinstance(uuid, str)
+            and type(revision) is int
+        ):
+            self._stuck += 1  # a column of another type (changed by hand): left, damaged
+            return
+        bound = clear_from_text(row["clear"])
         changes: dict[str, object] = {}
         plain = self._open(keys, blob, SealContext(table, uuid, "record", "", revision, bound))
         if plain is not None:

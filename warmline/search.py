@@ -395,11 +395,12 @@ def _doc_from_row(row: tuple[dict[str, Any], dict[str, Any] | None]) -> _Row:
     """
     clear, body = row
     get_clear = clear.get
-    if body is None:  # damaged: indexed under its day, with whatever clear facts it has
-        started = get_clear("started_at") or sort_iso(None, get_clear("day"))
+    if body is None:  # damaged: indexed under its day, with whatever clear facts are text
+        text = {k: v for k, v in clear.items() if v.__class__ is str}  # not edited by hand
+        started = text.get("started_at") or sort_iso(None, text.get("day"))
         head = (
-            clear["uuid"], clear["revision"], started, get_clear("author_uuid") or "",
-            get_clear("shift_uuid"), get_clear("caller_uuid"), get_clear("updated_at"),
+            text.get("uuid", ""), clear["revision"], started, text.get("author_uuid") or "",
+            text.get("shift_uuid"), text.get("caller_uuid"), text.get("updated_at"),
         )  # fmt: skip
         return (*head, (), False, True, "")
     get = body.get
@@ -609,7 +610,9 @@ class SearchIndex:
             rows = calls.open_rows(
                 "day is null and uuid > ?", [state.cursor[1]], order_by="uuid", limit=batch
             )
-        docs = [(_doc_from_row(row), row[0].get("day")) for row in rows]
+        # The cursor keeps each row's day and UUID as stored, whatever their type (a row
+        # changed by hand indexes under text of its own, but the walk goes on after it).
+        docs = [(_doc_from_row(row), (row[0].get("day"), row[0]["uuid"])) for row in rows]
         with self._lock:
             d = self._data  # read before the check: clear() drops the build state first
             if self._build is not state:  # cleared or restarted meanwhile
@@ -621,8 +624,7 @@ class SearchIndex:
             self._merge_vocabulary(d, words_before)
             state.done += len(docs)
             if docs:
-                last, day = docs[-1]
-                state.cursor = (day, last[0])
+                state.cursor = docs[-1][1]
             if len(docs) < batch:
                 dated = state.cursor is None or state.cursor[0] is not None
                 if dated and calls.count("day is null"):
