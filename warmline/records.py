@@ -14,6 +14,9 @@ and times; see :meth:`Repository.edits`).
 
 from __future__ import annotations
 
+import base64
+import binascii
+import contextlib
 import json
 import logging
 import secrets
@@ -98,16 +101,34 @@ def bound_clear(table: str, row: Mapping[str, Any], version: int) -> bytes:
     return canonical_clear(row)
 
 
+#: Starts a kept clear encoding that is not UTF-8, stored as base64. Every canonical
+#: encoding starts with a column name, which never starts with "~", so none is mistaken.
+_BASE64_MARK = "~b64:"
+
+
 def clear_to_text(clear: bytes) -> str:
     """A canonical clear encoding as it is kept beside an earlier version (``revisions.
-    clear``). ``surrogateescape`` keeps every byte (a length prefix over 127 is not UTF-8)."""
-    return clear.decode("utf-8", "surrogateescape")
+    clear``, a TEXT column): as UTF-8 when it is, else base64 behind :data:`_BASE64_MARK`.
+
+    A length prefix of 128 or more is not UTF-8 (a revision id from another workstation,
+    or a version naming several parents). sqlite3 refuses to store text it cannot encode,
+    so such an encoding kept as ``surrogateescape`` text would stop the edit itself.
+    """
+    try:
+        return clear.decode("utf-8")
+    except UnicodeDecodeError:
+        return _BASE64_MARK + base64.b64encode(clear).decode("ascii")
 
 
 def clear_from_text(text: object) -> bytes:
     """:func:`clear_to_text` undone. Anything but text (a column changed by hand) gives
     nothing, to which no earlier version was bound."""
-    return text.encode("utf-8", "surrogateescape") if isinstance(text, str) else b""
+    if not isinstance(text, str):
+        return b""
+    if text.startswith(_BASE64_MARK):
+        with contextlib.suppress(binascii.Error, ValueError):
+            return base64.b64decode(text[len(_BASE64_MARK) :], validate=True)
+    return text.encode("utf-8", "surrogateescape")
 
 
 def _clear_plan(

@@ -268,3 +268,39 @@ def test_a_damaged_topics_setting_falls_back_to_the_defaults(session: Session) -
     db = session._ctx.db
     db.execute("update settings set body = ? where key = 'topics'", [b"WL\x01" + b"\x00" * 60])
     assert session.settings.topics() == list(default_topics())
+
+
+# -- the clear columns kept beside an earlier version ------------------------------------------
+
+
+@given(st.binary(max_size=600).filter(lambda b: not b.startswith(b"~")))
+@settings(max_examples=200, deadline=None)
+def test_kept_clear_columns_survive_a_round_trip_through_sqlite(clear: bytes) -> None:
+    """Any canonical clear encoding (length prefixes of 128 and over are not UTF-8) can be
+    stored in ``revisions.clear`` and read back byte for byte. (Every canonical encoding
+    starts with a column name, so never with "~", the mark of the base64 form.)"""
+    import sqlite3
+
+    from warmline.records import clear_from_text, clear_to_text
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("create table revisions (clear text)")
+    conn.execute("insert into revisions values (?)", [clear_to_text(clear)])
+    [(text,)] = conn.execute("select clear from revisions").fetchall()
+    assert clear_from_text(text) == clear
+
+
+def test_a_record_with_long_clear_values_can_be_edited_again_and_again(
+    session: Session,
+) -> None:
+    """Revision ids made elsewhere can be long (another workstation's device id), and a
+    version settling several waiting ones names them all: a clear value over 127 bytes
+    must not stop the next edit."""
+    session._ctx.device_id = "workstation-" + "f" * 120
+    call = session.calls.add(Call(connection="first words"))
+    for words in ("second words", "third words"):
+        call = session.calls.update(replace(session.calls.get(call.uuid), connection=words))
+    assert session.calls.get(call.uuid).connection == "third words"
+    earlier = session.calls.history(call.uuid)
+    assert sorted(c.connection for c in earlier) == ["first words", "second words"]
+    assert not any(c.damaged for c in earlier)
