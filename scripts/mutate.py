@@ -55,7 +55,16 @@ KEY_TESTS = (
     "tests/core/test_keyring.py",
     "tests/core/test_roster_chain.py",
 )
-VAULT_TESTS = ("tests/core/test_vault.py", "tests/core/test_paths.py", "tests/core/test_keys.py")
+#: Opening and unlocking: the roster checks and the carry-over of accounts made before the
+#: roster are reached only by the migration and roster tests.
+VAULT_TESTS = (
+    "tests/core/test_vault.py",
+    "tests/core/test_paths.py",
+    "tests/core/test_keys.py",
+    "tests/core/test_key_migration.py",
+    "tests/core/test_roster_chain.py",
+    "tests/core/test_bad_input.py",
+)
 
 TARGETS: dict[str, Target] = {
     "crypto": Target(
@@ -73,7 +82,7 @@ TARGETS: dict[str, Target] = {
         "warmline/own_keys.py",
         (*KEY_TESTS, "tests/core/test_own_key_reseal.py", "tests/core/test_own_key_renewal.py"),
     ),
-    "vault": Target("warmline/vault.py", VAULT_TESTS),
+    "vault": Target("warmline/vault.py", (*VAULT_TESTS, "tests/core/test_vault_edges.py")),
     "accounts": Target("warmline/accounts.py", VAULT_TESTS),
     "team": Target(
         "warmline/team.py",

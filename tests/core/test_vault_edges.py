@@ -259,14 +259,16 @@ def test_wrong_passphrases_are_counted_for_whom_they_were_tried_and_the_unlock_r
     assert (failed.kind, failed.who, failed.count) == (Kind.UNLOCK_FAILED, sam.uuid, 2)
 
 
-def test_wrong_recovery_codes_are_counted_and_a_recovery_recorded_as_one(
+def test_wrong_recovery_codes_are_counted_for_whom_and_a_recovery_recorded_as_one(
     vault: Vault, session: Session
 ) -> None:
     me = session.account.uuid
+    sam = session.team.add_account("Sam", SAM, Role.VOLUNTEER)
+    vault.unlock(sam.uuid, SAM).team.create_recovery_code(SAM)
     code = session.team.create_recovery_code(PASSPHRASE)
     with pytest.raises(WrongPassphrase):
-        vault.unlock_with_recovery_code(me, crypto.new_recovery_code(), "a new passphrase here")
+        vault.unlock_with_recovery_code(sam.uuid, crypto.new_recovery_code(), "a new one here")
     recovered = vault.unlock_with_recovery_code(me, code, "a new passphrase here")
     newest, failed = recovered.audit.entries(limit=2)
     assert (newest.kind, newest.who) == (Kind.UNLOCK_WITH_CODE, me)
-    assert (failed.kind, failed.who, failed.count) == (Kind.UNLOCK_FAILED, me, 1)
+    assert (failed.kind, failed.who, failed.count) == (Kind.UNLOCK_FAILED, sam.uuid, 1)
