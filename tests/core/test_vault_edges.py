@@ -13,13 +13,16 @@ from pathlib import Path
 import pytest
 
 from tests.core.conftest import PASSPHRASE
+from tests.core.test_key_migration import PASSPHRASES as OLD
+from tests.core.test_key_migration import OldLine, write_old_line
 from warmline import crypto
 from warmline import vault as vault_mod
 from warmline.accounts import Role
 from warmline.audit import Kind
 from warmline.calls import Call
-from warmline.crypto import KdfParams, Key
+from warmline.crypto import KdfParams, Key, KeyPair
 from warmline.errors import (
+    AccountDisabled,
     InvalidInput,
     VaultCorrupt,
     VaultExists,
@@ -29,6 +32,7 @@ from warmline.errors import (
 )
 from warmline.paths import VAULT_FILENAME
 from warmline.records import bound_clear
+from warmline.roster import RosterTampered
 from warmline.session import Session
 from warmline.vault import Vault
 
@@ -272,3 +276,92 @@ def test_wrong_recovery_codes_are_counted_for_whom_and_a_recovery_recorded_as_on
     newest, failed = recovered.audit.entries(limit=2)
     assert (newest.kind, newest.who) == (Kind.UNLOCK_WITH_CODE, me)
     assert (failed.kind, failed.who, failed.count) == (Kind.UNLOCK_FAILED, sam.uuid, 1)
+
+
+# --- a file from before the roster (see test_key_migration.py) ----------------------------------
+
+
+def _old_vault(tmp_path: Path) -> tuple[Vault, OldLine]:
+    line = write_old_line(tmp_path / "old", calls=2)
+    return Vault.open(line.data_dir, kdf_factory=CHEAP), line
+
+
+def test_a_carried_over_unlock_the_roster_refuses_wipes_the_key_pairs_it_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault, line = _old_vault(tmp_path)
+    try:
+        vault.unlock(line.uuids["Alex"], OLD["Alex"]).lock()  # founds the roster
+        first = next(vault.db.query("select signature from roster order by seq"))["signature"]
+        vault.db.execute(
+            "update roster set signature = ? where seq = 1", [bytes([first[0] ^ 1]) + first[1:]]
+        )
+        made: list[KeyPair] = []
+        real_pair = KeyPair.generate
+
+        def spy_pair(kind: str) -> KeyPair:
+            made.append(real_pair(kind))
+            return made[-1]
+
+        monkeypatch.setattr(KeyPair, "generate", staticmethod(spy_pair))
+        with pytest.raises(RosterTampered):
+            vault.unlock(line.uuids["Sam"], OLD["Sam"])
+        monkeypatch.undo()
+        assert len(made) == 2 and all(not any(pair._private) for pair in made)
+    finally:
+        vault.close()
+
+
+@pytest.mark.parametrize("step", ["carry-over", "founding"])
+def test_a_damaged_disk_while_carrying_over_or_founding_names_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    vault, line = _old_vault(tmp_path)
+
+    def damaged(*args: object, **kwargs: object) -> None:
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    if step == "carry-over":
+        monkeypatch.setattr(vault_mod, "seal_generation_to", damaged)
+    else:
+        monkeypatch.setattr(vault_mod.rostermod, "found", damaged)
+    try:
+        with pytest.raises(VaultCorrupt) as refused:
+            vault.unlock(line.uuids["Alex"], OLD["Alex"])
+        assert str(vault.path) in str(refused.value)
+    finally:
+        monkeypatch.undo()
+        vault.close()
+
+
+def test_founding_reads_a_hand_edited_role_as_volunteer_and_keeps_switched_off_people_off(
+    tmp_path: Path,
+) -> None:
+    vault, line = _old_vault(tmp_path)
+    sam, kit = line.uuids["Sam"], line.uuids["Kit"]
+    try:
+        vault.db.execute("update accounts set role = 'superuser' where uuid = ?", [sam])
+        vault.db.execute("update accounts set disabled = 1 where uuid = ?", [kit])
+        vault.unlock(line.uuids["Alex"], OLD["Alex"]).lock()  # founds the roster
+        assert vault.unlock(sam, OLD["Sam"]).account.role is Role.VOLUNTEER
+        # Switched off in the file before the roster: the signed roster keeps it so, even
+        # when the column is put back by hand.
+        vault.db.execute("update accounts set disabled = 0 where uuid = ?", [kit])
+        with pytest.raises(AccountDisabled):
+            vault.unlock(kit, OLD["Kit"])
+    finally:
+        vault.close()
+
+
+def test_a_new_team_key_is_sealed_to_no_one_whose_keys_the_roster_has_not_seen(
+    tmp_path: Path,
+) -> None:
+    vault, line = _old_vault(tmp_path)
+    try:
+        alex = vault.unlock(line.uuids["Alex"], OLD["Alex"])  # founds the roster
+        generation = alex.team.replace_team_key()
+        rows = vault.db.query("select account_uuid from team_keys where generation = ?",
+                              [generation])  # fmt: skip
+        assert {r["account_uuid"] for r in rows} == {line.uuids["Alex"]}
+    finally:
+        vault.close()
