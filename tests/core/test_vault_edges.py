@@ -365,3 +365,21 @@ def test_a_new_team_key_is_sealed_to_no_one_whose_keys_the_roster_has_not_seen(
         assert {r["account_uuid"] for r in rows} == {line.uuids["Alex"]}
     finally:
         vault.close()
+
+
+def test_a_volunteer_before_the_roster_brings_notes_up_to_date_without_locking_anyone_out(
+    tmp_path: Path,
+) -> None:
+    """Before the roster exists a volunteer holds generation 1 only, as generation 1: the
+    re-seal they run must not take it for a replaced generation and clear everyone's."""
+    vault, line = _old_vault(tmp_path)
+    try:
+        sam = vault.unlock(line.uuids["Sam"], OLD["Sam"])
+        assert sam.reseal().run().finished
+        sam.lock()
+        alex = vault.unlock(line.uuids["Alex"], OLD["Alex"])  # founds the roster
+        assert {c.connection for c in alex.calls.select()} == set(line.calls.values())
+        kit = vault.unlock(line.uuids["Kit"], OLD["Kit"])
+        assert {c.connection for c in kit.calls.select()} == set(line.calls.values())
+    finally:
+        vault.close()
