@@ -16,6 +16,7 @@ from tests.core.conftest import PASSPHRASE
 from tests.core.test_key_migration import PASSPHRASES as OLD
 from tests.core.test_key_migration import OldLine, write_old_line
 from warmline import crypto
+from warmline import roster as rostermod
 from warmline import vault as vault_mod
 from warmline.accounts import Role
 from warmline.audit import Kind
@@ -32,7 +33,7 @@ from warmline.errors import (
 )
 from warmline.paths import VAULT_FILENAME
 from warmline.records import bound_clear
-from warmline.roster import RosterTampered
+from warmline.roster import RosterTampered, verify_roster
 from warmline.session import Session
 from warmline.vault import Vault
 
@@ -381,5 +382,27 @@ def test_a_volunteer_before_the_roster_brings_notes_up_to_date_without_locking_a
         assert {c.connection for c in alex.calls.select()} == set(line.calls.values())
         kit = vault.unlock(line.uuids["Kit"], OLD["Kit"])
         assert {c.connection for c in kit.calls.select()} == set(line.calls.values())
+    finally:
+        vault.close()
+
+
+def test_a_forged_carry_over_entry_is_refused_at_the_next_unlock(tmp_path: Path) -> None:
+    """A carried-over member's first ``keys`` entry needs a proof made with the first team
+    key; one forged by somebody with the file but without that key stops every unlock."""
+    vault, line = _old_vault(tmp_path)
+    kit = line.uuids["Kit"]
+    try:
+        vault.unlock(line.uuids["Alex"], OLD["Alex"]).lock()  # founds the roster
+        state = verify_roster(vault.db, vault.line_uuid, None)
+        assert state is not None and state.members[kit].sign is None
+        forger = KeyPair.generate("sign")
+        with vault.db.atomic():
+            rostermod.append(
+                vault.db, state, forger, kit, "keys", None, account=kit, sign=forger.public,
+                box=KeyPair.generate("box").public, proof=bytes(32),
+            )  # fmt: skip
+        for name in ("Alex", "Sam"):
+            with pytest.raises(RosterTampered):
+                vault.unlock(line.uuids[name], OLD[name])
     finally:
         vault.close()
