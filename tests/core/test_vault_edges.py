@@ -33,7 +33,7 @@ from warmline.errors import (
 )
 from warmline.paths import VAULT_FILENAME
 from warmline.records import bound_clear
-from warmline.roster import RosterTampered, verify_roster
+from warmline.roster import NeedsReset, RosterTampered, verify_roster
 from warmline.session import Session
 from warmline.vault import Vault
 
@@ -313,22 +313,29 @@ def test_a_carried_over_unlock_the_roster_refuses_wipes_the_key_pairs_it_made(
         vault.close()
 
 
-@pytest.mark.parametrize("step", ["carry-over", "founding"])
+@pytest.mark.parametrize("step", ["carry-over", "founding", "announcing"])
 def test_a_damaged_disk_while_carrying_over_or_founding_names_the_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
 ) -> None:
+    """Each write of a first unlock after the update: the key pairs carried over, the roster
+    founded (first coordinator), a carried-over member's keys announced on it (the rest)."""
     vault, line = _old_vault(tmp_path)
+    who = "Alex"
 
     def damaged(*args: object, **kwargs: object) -> None:
         raise sqlite3.DatabaseError("database disk image is malformed")
 
     if step == "carry-over":
         monkeypatch.setattr(vault_mod, "seal_generation_to", damaged)
-    else:
+    elif step == "founding":
         monkeypatch.setattr(vault_mod.rostermod, "found", damaged)
+    else:
+        vault.unlock(line.uuids["Alex"], OLD["Alex"]).lock()  # founds the roster
+        monkeypatch.setattr(vault_mod.rostermod, "append", damaged)
+        who = "Sam"
     try:
         with pytest.raises(VaultCorrupt) as refused:
-            vault.unlock(line.uuids["Alex"], OLD["Alex"])
+            vault.unlock(line.uuids[who], OLD[who])
         assert str(vault.path) in str(refused.value)
     finally:
         monkeypatch.undo()
@@ -404,5 +411,35 @@ def test_a_forged_carry_over_entry_is_refused_at_the_next_unlock(tmp_path: Path)
         for name in ("Alex", "Sam"):
             with pytest.raises(RosterTampered):
                 vault.unlock(line.uuids[name], OLD[name])
+    finally:
+        vault.close()
+
+
+def test_someone_never_seen_since_a_key_replacement_hears_they_need_a_reset(
+    tmp_path: Path,
+) -> None:
+    """Kit still holds the old team key (the re-seal has not finished), but the roster moved
+    to a new generation before Kit's keys were announced: a reset, not a tampered list."""
+    vault, line = _old_vault(tmp_path)
+    try:
+        alex = vault.unlock(line.uuids["Alex"], OLD["Alex"])  # founds the roster
+        alex.team.replace_team_key()
+        with pytest.raises(NeedsReset):
+            vault.unlock(line.uuids["Kit"], OLD["Kit"])
+    finally:
+        vault.close()
+
+
+def test_a_second_unlock_before_the_roster_exists_writes_no_new_keys(tmp_path: Path) -> None:
+    """The carry-over gives a volunteer key pairs once; later unlocks before a coordinator
+    founds the roster read them and leave the account as it is."""
+    vault, line = _old_vault(tmp_path)
+    sam = line.uuids["Sam"]
+    try:
+        vault.unlock(sam, OLD["Sam"]).lock()
+        before = dict(next(vault.db.query("select * from accounts where uuid = ?", [sam])))
+        vault.unlock(sam, OLD["Sam"]).lock()
+        after = dict(next(vault.db.query("select * from accounts where uuid = ?", [sam])))
+        assert after == before
     finally:
         vault.close()
