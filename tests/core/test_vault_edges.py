@@ -313,12 +313,13 @@ def test_a_carried_over_unlock_the_roster_refuses_wipes_the_key_pairs_it_made(
         vault.close()
 
 
-@pytest.mark.parametrize("step", ["carry-over", "founding", "announcing"])
+@pytest.mark.parametrize("step", ["carry-over", "founding", "pinning", "announcing"])
 def test_a_damaged_disk_while_carrying_over_or_founding_names_the_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
 ) -> None:
     """Each write of a first unlock after the update: the key pairs carried over, the roster
-    founded (first coordinator), a carried-over member's keys announced on it (the rest)."""
+    founded and its first entry pinned (first coordinator), a carried-over member's keys
+    announced on it (the rest)."""
     vault, line = _old_vault(tmp_path)
     who = "Alex"
 
@@ -327,8 +328,9 @@ def test_a_damaged_disk_while_carrying_over_or_founding_names_the_file(
 
     if step == "carry-over":
         monkeypatch.setattr(vault_mod, "seal_generation_to", damaged)
-    elif step == "founding":
-        monkeypatch.setattr(vault_mod.rostermod, "found", damaged)
+    elif step in ("founding", "pinning"):
+        monkeypatch.setattr(vault_mod.rostermod, "found" if step == "founding" else "store_pin",
+                            damaged)  # fmt: skip
     else:
         vault.unlock(line.uuids["Alex"], OLD["Alex"]).lock()  # founds the roster
         monkeypatch.setattr(vault_mod.rostermod, "append", damaged)
@@ -443,3 +445,14 @@ def test_a_second_unlock_before_the_roster_exists_writes_no_new_keys(tmp_path: P
         assert after == before
     finally:
         vault.close()
+
+
+def test_an_unlock_with_nothing_new_on_the_roster_leaves_the_account_as_it_was(
+    vault: Vault, session: Session
+) -> None:
+    me = session.account.uuid
+    session.lock()
+    vault.unlock(me, PASSPHRASE).lock()
+    before = dict(next(vault.db.query("select * from accounts where uuid = ?", [me])))
+    vault.unlock(me, PASSPHRASE).lock()
+    assert dict(next(vault.db.query("select * from accounts where uuid = ?", [me]))) == before
