@@ -18,10 +18,10 @@ from tests.core.test_key_migration import OldLine, write_old_line
 from warmline import crypto
 from warmline import roster as rostermod
 from warmline import vault as vault_mod
-from warmline.accounts import Role
+from warmline.accounts import Role, private_half_ctx
 from warmline.audit import Kind
 from warmline.calls import Call
-from warmline.crypto import KdfParams, Key, KeyPair
+from warmline.crypto import KdfParams, Key, KeyPair, seal_key_pair
 from warmline.errors import (
     AccountDisabled,
     InvalidInput,
@@ -31,6 +31,7 @@ from warmline.errors import (
     VaultMissing,
     WrongPassphrase,
 )
+from warmline.keyring import seal_generation_to
 from warmline.paths import VAULT_FILENAME
 from warmline.records import bound_clear
 from warmline.roster import NeedsReset, RosterTampered, verify_roster
@@ -456,3 +457,26 @@ def test_an_unlock_with_nothing_new_on_the_roster_leaves_the_account_as_it_was(
     before = dict(next(vault.db.query("select * from accounts where uuid = ?", [me])))
     vault.unlock(me, PASSPHRASE).lock()
     assert dict(next(vault.db.query("select * from accounts where uuid = ?", [me]))) == before
+
+
+def test_an_encryption_key_pair_the_roster_does_not_list_is_refused(
+    vault: Vault, session: Session
+) -> None:
+    """Whoever held someone's user key (the enrolling coordinator, before the first unlock
+    renews it) could seal a key pair of their own choosing into the row and re-wrap the team
+    key to it. The signing key still matches the roster, the encryption key does not."""
+    me, line = session.account.uuid, vault.line_uuid
+    keys = session._ctx.keys
+    chosen = KeyPair.generate("box")
+    vault.db.execute(
+        "update accounts set box_public = ?, box_private = ? where uuid = ?",
+        [chosen.public, seal_key_pair(keys.user, chosen, private_half_ctx(me, "box")), me],
+    )
+    for generation, key in keys.ring.generations().items():
+        vault.db.execute(
+            "update team_keys set wrap = ? where account_uuid = ? and generation = ?",
+            [seal_generation_to(line, me, chosen.public, generation, key), me, generation],
+        )
+    session.lock()
+    with pytest.raises(RosterTampered):
+        vault.unlock(me, PASSPHRASE)
