@@ -82,7 +82,7 @@ TARGETS: dict[str, Target] = {
         "warmline/own_keys.py",
         (*KEY_TESTS, "tests/core/test_own_key_reseal.py", "tests/core/test_own_key_renewal.py"),
     ),
-    "vault": Target("warmline/vault.py", VAULT_TESTS),
+    "vault": Target("warmline/vault.py", (*VAULT_TESTS, "tests/core/test_vault_edges.py")),
     "accounts": Target("warmline/accounts.py", (*VAULT_TESTS, "tests/core/test_account_rows.py")),
     "team": Target(
         "warmline/team.py",

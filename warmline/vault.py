@@ -62,7 +62,6 @@ from warmline.own_keys import Recovery, renew
 from warmline.paths import LOCK_FILENAME, VAULT_FILENAME, ensure_private_dir, make_private
 from warmline.records import Unlocked, new_uuid
 from warmline.session import Session
-from warmline.timeutil import to_iso, utcnow
 
 KdfFactory = Callable[[], KdfParams]
 
@@ -161,7 +160,6 @@ class Vault:
             with dbmod.writing(database, str(path)):
                 dbmod.set_meta(database, "line_name", line_name)
                 dbmod.set_meta(database, "vault_uuid", line_uuid)
-                dbmod.set_meta(database, "created_at", to_iso(utcnow()) or "")
                 if demo:
                     dbmod.set_meta(database, "demo", "1")
                 database.table("accounts").insert(made.row)
@@ -340,7 +338,6 @@ class Vault:
                 held.append(ring)
             keys = AccountKeys(user=user, personal=personal, box=box, signer=signer, ring=ring)
             role, renew_now, min_format = self._check_roster(row, keys, line)
-            held.append(keys.ring)
         except BaseException:
             for thing in held:
                 thing.wipe()
