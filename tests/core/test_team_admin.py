@@ -400,9 +400,7 @@ def test_a_damaged_file_during_a_team_change_names_the_file(
 # --- the record of activity ---------------------------------------------------------------------
 
 
-def test_each_team_change_lands_in_the_record_of_activity(
-    vault: Vault, session: Session
-) -> None:
+def test_each_team_change_lands_in_the_record_of_activity(vault: Vault, session: Session) -> None:
     sam = session.team.add_account("Sam", SAM, Role.VOLUNTEER).uuid
     session.team.set_role(sam, Role.SHIFT_LEAD)
     session.team.set_disabled(sam, True)
