@@ -86,7 +86,7 @@ TARGETS: dict[str, Target] = {
     "accounts": Target("warmline/accounts.py", (*VAULT_TESTS, "tests/core/test_account_rows.py")),
     "team": Target(
         "warmline/team.py",
-        (*VAULT_TESTS, "tests/core/test_own_key_reseal.py"),
+        (*VAULT_TESTS, "tests/core/test_own_key_reseal.py", "tests/core/test_team_admin.py"),
     ),
     "records": Target(
         "warmline/records.py",

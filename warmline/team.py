@@ -236,12 +236,10 @@ class TeamAdmin:
                     f"To switch {other.display_name} back on, set a new passphrase for them."
                 )
             return other
+        # Only an active coordinator gets here, and never for their own account, so the team
+        # always keeps that coordinator: switching anyone else off cannot leave it without one.
         if account_uuid == self._ctx.account.uuid:
             raise InvalidInput("You cannot switch off your own account while using it.")
-        member = state.members.get(account_uuid)
-        losing = member is not None and member.role is Role.COORDINATOR
-        if losing and self._would_leave_no_coordinator(state, account_uuid):
-            raise InvalidInput("The team needs at least one coordinator.")
         with self._write() as db:
             state = self._require_coordinator(db)
             if account_uuid in state.members:
