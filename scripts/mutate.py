@@ -101,7 +101,12 @@ TARGETS: dict[str, Target] = {
     ),
     "rotation": Target(
         "warmline/rotation.py",
-        ("tests/core/test_keys.py", "tests/core/test_format2.py", "tests/core/test_audit.py"),
+        (
+            "tests/core/test_keys.py",
+            "tests/core/test_format2.py",
+            "tests/core/test_audit.py",
+            "tests/core/test_rotation_steps.py",
+        ),
     ),
     "idle": Target("ui/idle.py", ("tests/ui/test_idle.py",)),
     "clipboard": Target("ui/clipboard.py", ("tests/ui/test_clipboard.py",)),

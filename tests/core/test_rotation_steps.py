@@ -127,8 +127,9 @@ def test_every_active_member_gets_the_new_generation_whoever_is_switched_off(
     generation = session.team.replace_team_key()
     holders = {
         r["account_uuid"]
-        for r in vault.db.query("select account_uuid from team_keys where generation = ?",
-                                [generation])  # fmt: skip
+        for r in vault.db.query(
+            "select account_uuid from team_keys where generation = ?", [generation]
+        )
     }
     assert holders == {session.account.uuid, kit.uuid}
     session.calls.add(Call(connection="after the change"))
