@@ -11,6 +11,7 @@ bytes before SQLite opens it, so a truncated or foreign file is refused untouche
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import secrets
 import sqlite3
@@ -482,8 +483,30 @@ def _prepare(db: Database) -> None:
             db.table("meta").upsert(
                 {"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key"
             )
+    _check_shape(db)
     if next(db.query("PRAGMA application_id"))["application_id"] != APPLICATION_ID:
         db.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # an older Warmline file
+
+
+@functools.cache
+def _expected_shape() -> dict[str, frozenset[str]]:
+    """Every table and its columns as the migrations make them (on an empty database)."""
+    fresh = Database(memory=True)
+    migrations.apply(fresh)
+    return {name: frozenset(fresh[name].columns_dict) for name in fresh.table_names()}
+
+
+def _check_shape(db: Database) -> None:
+    """Every table the migrations made is there with every column they gave it.
+
+    ``quick_check`` walks the pages, but a changed byte in the text of a ``CREATE TABLE``
+    (kept in ``sqlite_schema``) can rename a column and still parse; every read of that
+    column would then fail in Python's words. Columns a newer Warmline added are allowed.
+    """
+    for table, columns in _expected_shape().items():
+        found = {row["name"] for row in db.query(f"PRAGMA table_info([{table}])")}
+        if not columns <= found:
+            raise sqlite3.DatabaseError(f"database disk image is malformed: {table} changed")
 
 
 def checkpoint(db: Database) -> None:

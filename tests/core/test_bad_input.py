@@ -66,6 +66,28 @@ def test_scrambled_pages_are_refused(data_dir: Path) -> None:
     assert digest(path) == before
 
 
+@pytest.mark.parametrize(("table", "column"), [("accounts", "disabled"), ("calls", "body")])
+def test_a_column_renamed_by_a_changed_byte_in_the_schema_is_refused(
+    data_dir: Path, table: str, column: str
+) -> None:
+    """One byte of a ``CREATE TABLE`` text changed (found by the damaged-file fuzzing): the
+    schema still parses and every page checks out, but a column has another name. It is
+    refused at the door in plain words, not met later as a raw error."""
+    path = make_closed_vault(data_dir)
+    conn = sqlite3.connect(path)
+    [(sql,)] = conn.execute("select sql from sqlite_schema where name = ?", [table]).fetchall()
+    changed = sql.replace(f'"{column}"', f'"{column[:-1]}x"', 1)
+    assert changed != sql
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute("update sqlite_schema set sql = ? where name = ?", [changed, table])
+    conn.commit()
+    conn.close()
+    before = digest(path)
+    with pytest.raises(VaultCorrupt):
+        Vault.open(data_dir, kdf_factory=CHEAP)
+    assert digest(path) == before
+
+
 def test_vault_from_a_newer_version_is_refused(data_dir: Path) -> None:
     path = make_closed_vault(data_dir)
     conn = sqlite3.connect(path)
