@@ -97,14 +97,21 @@ def bound_clear(table: str, row: Mapping[str, Any], version: int) -> bytes:
     return canonical_clear(row)
 
 
-def clear_to_text(clear: bytes) -> str:
+def clear_to_text(clear: bytes) -> str | bytes:
     """A canonical clear encoding as it is kept beside an earlier version (``revisions.
-    clear``). ``surrogateescape`` keeps every byte (a length prefix over 127 is not UTF-8)."""
-    return clear.decode("utf-8", "surrogateescape")
+    clear``): text when it is UTF-8, else the bytes themselves (a length prefix over 127
+    need not be UTF-8, and sqlite3 refuses to store text that is not)."""
+    try:
+        return clear.decode("utf-8")
+    except UnicodeDecodeError:
+        return clear
 
 
-def clear_from_text(text: str | None) -> bytes:
-    return (text or "").encode("utf-8", "surrogateescape")
+def clear_from_text(text: str | bytes | None) -> bytes:
+    """The bytes :func:`clear_to_text` kept (None: a version kept before format 2)."""
+    if isinstance(text, bytes):
+        return text
+    return (text or "").encode()
 
 
 def _clear_plan(
