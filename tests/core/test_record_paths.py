@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import uuid as uuidlib
 from collections.abc import Iterator
@@ -174,6 +175,8 @@ def test_an_edit_of_a_format_2_call_keeps_a_format_3_version_with_nothing_in_cle
     (now,) = raw(vault, "select * from calls where uuid = ?", [old.uuid])
     moved = ("started_at", "ended_at", "duration_s", "author_uuid", "caller_uuid", "shift_uuid")
     assert all(now[name] is None for name in moved) and now["day"] == ISO0[:10]
+    # Its first revision id, with no parent id (format 2 had none to name).
+    assert now["rev_id"].startswith(f"2.{session._ctx.device_id}.") and now["rev_parent"] == ""
 
     # Read back through the app, before and after the floor rises to 3.
     for floor in (2, 3):
@@ -241,6 +244,10 @@ def test_an_edit_of_a_format_3_record_keeps_the_earlier_body_byte_for_byte(
     session.calls.update(replace(call, connection="second"))
     (kept,) = raw(vault, "select * from revisions where record_uuid = ?", [call.uuid])
     assert kept["body"] == before["body"]
+    assert (kept["rev_id"], kept["rev_parent"]) == (before["rev_id"], before["rev_parent"])
+    (now,) = raw(vault, "select * from calls where uuid = ?", [call.uuid])
+    assert now["rev_id"].startswith(f"2.{session._ctx.device_id}.")
+    assert now["rev_parent"] == before["rev_id"]
     assert clear_bytes(kept["clear"]) == canonical_clear(before)
     assert [c.connection for c in session.calls.history(call.uuid)] == ["first"]
 
@@ -293,9 +300,52 @@ def test_edits_read_names_kept_in_clear_before_format_3(vault: Vault, session: S
     assert (refused.edited_by, refused.edited_at) == ("", None)
 
 
-def test_history_of_a_missing_record_names_its_kind(session: Session) -> None:
-    with pytest.raises(NotFound, match=r"^A call record"):
-        session.calls.history(str(uuidlib.uuid4()))
+def test_a_missing_record_is_named_by_its_kind(session: Session) -> None:
+    call = session.calls.add(Call(started_at=T0))
+    session.calls.delete(call.uuid)
+    for attempt in (
+        lambda: session.calls.history(call.uuid),
+        lambda: session.calls.get(call.uuid),
+        lambda: session.calls.update(replace(call, connection="too late")),
+    ):
+        with pytest.raises(NotFound, match=r"^A call record"):
+            attempt()
+
+
+def test_saving_over_a_version_kept_beside_names_both_parents(
+    vault: Vault, session: Session
+) -> None:
+    from tests.core.test_format3 import edited_elsewhere
+    from warmline.revision_merge import Received, receive
+
+    call = session.calls.add(Call(started_at=T0, connection="first"))
+    base = raw(vault, "select * from calls where uuid = ?", [call.uuid])[0]
+    mine = session.calls.update(replace(call, connection="here"))
+    (here,) = raw(vault, "select rev_id from calls where uuid = ?", [call.uuid])
+    other = edited_elsewhere(vault, session, base, "there")
+    assert receive(session.calls, other) is Received.BESIDE
+    session.calls.update(replace(mine, connection="both"))
+    (now,) = raw(vault, "select rev_id, rev_parent from calls where uuid = ?", [call.uuid])
+    assert now["rev_parent"].split(",") == [here["rev_id"], other["rev_id"]]
+    assert now["rev_id"].startswith(f"3.{session._ctx.device_id}.")
+
+
+def test_a_private_record_in_format_1_opens_for_its_owner_above_the_team_floor(
+    vault: Vault, session: Session
+) -> None:
+    """Private rows are moved at their owner's own unlock, so the team's signed floor
+    (format 3 here) does not refuse them before that."""
+    assert session._ctx.min_format == 3
+    uuid, owner = str(uuidlib.uuid4()), session.account.uuid
+    body = {"answers": {}, "feeling": "steadier", "note_to_self": ""}
+    ctx = SealContext("debriefs", uuid, "record", owner, 1)
+    vault.db.table("debriefs").insert(
+        {"uuid": uuid, "revision": 1, "owner_uuid": owner, "created_at": ISO0,
+         "updated_at": ISO0, "day": ISO0[:10],
+         "body": seal_in_format(1, session._ctx.keys.personal, body, ctx)}
+    )  # fmt: skip
+    (mine,) = session.debriefs.select()
+    assert not mine.damaged and mine.feeling == "steadier"
 
 
 # --- delete ---------------------------------------------------------------------------------
@@ -327,6 +377,7 @@ def test_deletes_and_edits_of_team_records_are_told_to_the_change_hook(session: 
     assert told == [("calls", call.uuid, "edit"), ("calls", call.uuid, "delete")]
     told.clear()
     mine = debriefs.add(Debrief(feeling="tired"))
+    debriefs.update(replace(mine, feeling="rested"))
     debriefs.delete(mine.uuid)  # a person's private records are nobody else's business
     assert told == []
     quiet = CallRepository(replace(session._ctx, on_change=None))
@@ -373,14 +424,20 @@ def test_open_rows_opens_a_format_2_row_above_the_floor_only(
     assert all(c.damaged for c in session.calls.select())
 
 
-def test_open_rows_reports_a_changed_clear_column_as_damaged(
-    vault: Vault, session: Session
+def test_open_rows_reports_a_changed_clear_column_as_damaged_and_logs_only_the_table(
+    vault: Vault, session: Session, caplog: pytest.LogCaptureFixture
 ) -> None:
     a, b = session.calls.add_many([Call(started_at=T0), Call(started_at=T0, connection="b")])
     vault.db.execute("update calls set day = '2020-01-01' where uuid = ?", [a.uuid])
-    opened = {c["uuid"]: body for c, body in session.calls.open_rows()}
-    assert opened[a.uuid] is None
+    with caplog.at_level(logging.WARNING, logger="warmline.records"):
+        opened = {c["uuid"]: body for c, body in session.calls.open_rows()}
+        damaged = [c.uuid for c in session.calls.select() if c.damaged]
+    assert opened[a.uuid] is None and damaged == [a.uuid]
     assert opened[b.uuid] is not None and opened[b.uuid]["connection"] == "b"
+    logged = [r.getMessage() for r in caplog.records]
+    assert len(logged) == 2
+    for message in logged:  # which kind of record, never which one or what it says
+        assert message.startswith("a calls row ") and a.uuid not in message
 
 
 # --- retention's rewrite ------------------------------------------------------------------------
@@ -413,6 +470,20 @@ def test_the_rewrite_saves_what_it_can_and_forgets_history(vault: Vault, session
     # The record changed since it was read is left as it is, history and all.
     assert session.calls.get(stale.uuid).connection == "s2" and moved_on.revision == 2
     assert [c.connection for c in session.calls.history(stale.uuid)] == ["s"]
+
+
+def test_the_rewrite_moves_a_format_2_record_with_no_revision_id(
+    vault: Vault, floor2: Session
+) -> None:
+    session = floor2
+    old = write_format2_call(vault, session)
+    call = session.calls.get(old.uuid)
+    (saved,) = session.calls.rewrite_forgetting_history([replace(call, connection="kept short")])
+    (now,) = raw(vault, "select * from calls where uuid = ?", [old.uuid])
+    assert now["rev_parent"] == "" and now["started_at"] is None and now["caller_uuid"] is None
+    got = session.calls.get(old.uuid)
+    assert got.connection == "kept short" and got.started_at == T0
+    assert got.caller_uuid == old.regular and got.revision == saved.revision == 2
 
 
 def test_the_rewrite_forgets_the_history_of_every_record_in_a_big_batch(
