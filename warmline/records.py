@@ -258,7 +258,7 @@ class Repository(Generic[R]):
     def _owner(self) -> str:
         return self._ctx.account.uuid if self.personal else ""
 
-    def _seal_ctx(self, row_uuid: str, revision: int, clear: bytes = b"") -> SealContext:
+    def _seal_ctx(self, row_uuid: str, revision: int, clear: bytes) -> SealContext:
         return SealContext(self.table, row_uuid, "record", self._owner, revision, clear)
 
     # --- encoding ------------------------------------------------------------------------

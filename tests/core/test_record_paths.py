@@ -401,6 +401,9 @@ def test_open_rows_filters_limits_and_opens_under_every_key_generation(
     assert {u: b and b["connection"] for u, (_, b) in opened.items()} == {
         first.uuid: "before the new key", second.uuid: "after it",
     }  # fmt: skip
+    assert {c.uuid: c.connection for c in session.calls.select()} == {
+        first.uuid: "before the new key", second.uuid: "after it",
+    }  # fmt: skip
     clear, _ = opened[first.uuid]
     assert "body" not in clear and clear["day"] == ISO0[:10] and clear["revision"] == 1
     only = list(session.calls.open_rows("uuid = ?", [second.uuid]))
@@ -438,6 +441,24 @@ def test_open_rows_reports_a_changed_clear_column_as_damaged_and_logs_only_the_t
     assert len(logged) == 2
     for message in logged:  # which kind of record, never which one or what it says
         assert message.startswith("a calls row ") and a.uuid not in message
+
+
+def test_a_body_from_a_newer_version_opens_with_what_this_one_knows(
+    vault: Vault, session: Session
+) -> None:
+    """A field this version does not know is left out; a sealed time it cannot read is
+    shown as unknown rather than costing the record."""
+    call = session.calls.add(Call(started_at=T0, ended_at=T0, connection="from the future"))
+    (row,) = raw(vault, "select * from calls where uuid = ?", [call.uuid])
+    ctx = SealContext("calls", call.uuid, "record", "", 1, canonical_clear(row))
+    key = session._ctx.keys.team
+    body = {**open_by_hand(key, row["body"], ctx), "mood_ring": "teal", "ended_at": "soon"}
+    vault.db.execute("update calls set body = ? where uuid = ?",
+                     [seal_json(key, body, ctx), call.uuid])  # fmt: skip
+    got = session.calls.get(call.uuid)
+    assert not got.damaged and got.connection == "from the future"
+    assert got.started_at == T0 and got.ended_at is None
+    assert not hasattr(got, "mood_ring")
 
 
 # --- retention's rewrite ------------------------------------------------------------------------
@@ -576,12 +597,19 @@ def test_clear_times_lists_and_flags_are_stored_as_text_and_read_back(
 
 @pytest.mark.parametrize(("column", "value"), [("seen_at", "not a time"), ("tags", "[not json")])
 def test_a_malformed_clear_value_costs_that_record_only(
-    vault: Vault, things: ThingRepository, column: str, value: str
+    vault: Vault,
+    things: ThingRepository,
+    column: str,
+    value: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     a = things.add(Thing(seen_at=T0, tags=["x"], label="a", words="a"))
     b = things.add(Thing(seen_at=T0, tags=["y"], label="b", words="b"))
     vault.db.execute(f"update things set [{column}] = ? where uuid = ?", [value, a.uuid])
-    got = {t.uuid: t for t in things.select()}
+    with caplog.at_level(logging.WARNING, logger="warmline.records"):
+        got = {t.uuid: t for t in things.select()}
+    (message,) = [r.getMessage() for r in caplog.records]
+    assert message.startswith("a things row ") and value not in message
     assert got[a.uuid].damaged and got[a.uuid].revision == 1
     assert not got[b.uuid].damaged and got[b.uuid].words == "b"
 
@@ -597,3 +625,15 @@ def test_a_history_version_bound_to_a_long_clear_value_opens(
     assert b"label=\x00\x00\x00\xc8" + "é".encode() * 100 in clear_bytes(kept["clear"])
     (earlier,) = things.history(thing.uuid)
     assert not earlier.damaged and earlier.words == "first" and earlier.label == "é" * 100
+
+
+def test_a_list_meeting_a_changed_byte_names_the_damaged_file(
+    vault: Vault, session: Session
+) -> None:
+    from warmline.errors import VaultCorrupt
+
+    call = session.calls.add(Call(started_at=T0))
+    vault.db.execute("update calls set day = cast(x'ff' as text) where uuid = ?", [call.uuid])
+    with pytest.raises(VaultCorrupt) as caught:
+        session.calls.select()
+    assert str(caught.value).startswith(f"The Warmline file at {vault.path} ")
