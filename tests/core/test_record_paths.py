@@ -605,13 +605,13 @@ def test_a_malformed_clear_value_costs_that_record_only(
 ) -> None:
     a = things.add(Thing(seen_at=T0, tags=["x"], label="a", words="a"))
     b = things.add(Thing(seen_at=T0, tags=["y"], label="b", words="b"))
-    vault.db.execute(f"update things set [{column}] = ? where uuid = ?", [value, a.uuid])
+    vault.db.execute(f"update things set [{column}] = ? where uuid = ?", [value, b.uuid])
     with caplog.at_level(logging.WARNING, logger="warmline.records"):
-        got = {t.uuid: t for t in things.select()}
+        got = {t.uuid: t for t in things.select()}  # newest first: b, then a
     (message,) = [r.getMessage() for r in caplog.records]
     assert message.startswith("a things row ") and value not in message
-    assert got[a.uuid].damaged and got[a.uuid].revision == 1
-    assert not got[b.uuid].damaged and got[b.uuid].words == "b"
+    assert got[b.uuid].damaged and got[b.uuid].revision == 1
+    assert not got[a.uuid].damaged and got[a.uuid].words == "a"
 
 
 def test_a_history_version_bound_to_a_long_clear_value_opens(
@@ -627,13 +627,17 @@ def test_a_history_version_bound_to_a_long_clear_value_opens(
     assert not earlier.damaged and earlier.words == "first" and earlier.label == "é" * 100
 
 
-def test_a_list_meeting_a_changed_byte_names_the_damaged_file(
+def test_a_list_or_edit_meeting_a_changed_byte_names_the_damaged_file(
     vault: Vault, session: Session
 ) -> None:
     from warmline.errors import VaultCorrupt
 
     call = session.calls.add(Call(started_at=T0))
     vault.db.execute("update calls set day = cast(x'ff' as text) where uuid = ?", [call.uuid])
-    with pytest.raises(VaultCorrupt) as caught:
-        session.calls.select()
-    assert str(caught.value).startswith(f"The Warmline file at {vault.path} ")
+    for attempt in (
+        session.calls.select,
+        lambda: session.calls.update(replace(call, connection="x")),  # read inside the write
+    ):
+        with pytest.raises(VaultCorrupt) as caught:
+            attempt()
+        assert str(caught.value).startswith(f"The Warmline file at {vault.path} ")
