@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sqlite3
 import uuid as uuidlib
 from collections.abc import Iterator
@@ -241,6 +242,11 @@ def test_an_edit_of_a_format_3_record_keeps_the_earlier_body_byte_for_byte(
 ) -> None:
     call = session.calls.add(Call(started_at=T0, connection="first"))
     (before,) = raw(vault, "select * from calls where uuid = ?", [call.uuid])
+    # docs/sync.md: a revision id is its number, the device id and 64 random bits; the
+    # first revision has no parent.
+    device = re.escape(session._ctx.device_id)
+    assert re.fullmatch(rf"1\.{device}\.[0-9a-f]{{16}}", before["rev_id"])
+    assert before["rev_parent"] == ""
     session.calls.update(replace(call, connection="second"))
     (kept,) = raw(vault, "select * from revisions where record_uuid = ?", [call.uuid])
     assert kept["body"] == before["body"]
