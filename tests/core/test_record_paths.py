@@ -15,6 +15,7 @@ import json
 import logging
 import re
 import sqlite3
+import struct
 import uuid as uuidlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -62,6 +63,21 @@ def clear_bytes(stored: str | bytes | None) -> bytes:
     return stored if isinstance(stored, bytes) else (stored or "").encode()
 
 
+def layout(row: dict[str, Any]) -> bytes:
+    """The canonical clear columns as docs/architecture.md lays them out, written here
+    rather than taken from the code under test: every column but uuid, revision, owner
+    and body that holds a value, in name order, as ``name=``, a 4-byte big-endian length
+    and the text (numbers in decimal)."""
+    out = b""
+    for name in sorted(row):
+        value = row[name]
+        if name in {"uuid", "revision", "owner_uuid", "body"} or value is None:
+            continue
+        text = str(value).encode()
+        out += name.encode() + b"=" + struct.pack(">I", len(text)) + text
+    return out
+
+
 def open_by_hand(key: Key, blob: bytes, ctx: SealContext) -> dict[str, Any]:
     loaded: dict[str, Any] = json.loads(open_sealed(key, blob, ctx))
     return loaded
@@ -105,7 +121,7 @@ def write_format2_call(vault: Vault, session: Session, key: Key | None = None) -
         "duration_s": 1777, "author_uuid": old.author, "shift_uuid": old.shift,
         "caller_uuid": old.regular, "updated_at": ISO0,
     }  # fmt: skip
-    ctx = SealContext("calls", old.uuid, "record", "", 1, canonical_clear(row))
+    ctx = SealContext("calls", old.uuid, "record", "", 1, layout(row))
     row["body"] = seal_in_format(2, key or session._ctx.keys.team, CALL_BODY, ctx)
     row["day"] = ISO0[:10]
     vault.db.table("calls").insert(row)
@@ -138,7 +154,7 @@ def test_an_edit_of_a_format_2_call_keeps_a_format_3_version_with_nothing_in_cle
         assert secret not in (kept["clear"] or "")
     # The earlier version is bound to the clear columns stored beside it: the day only.
     clear = clear_bytes(kept["clear"])
-    assert clear == canonical_clear({"day": ISO0[:10]})
+    assert clear == layout({"day": ISO0[:10]})
     assert kept["body"][2] == 3  # moved to format 3: still opens once the floor rises
     key = session._ctx.keys.team
     body = open_by_hand(key, kept["body"], SealContext("calls", old.uuid, "record", "", 1, clear))
@@ -210,7 +226,7 @@ def test_an_edit_of_a_format_2_record_without_moved_facts_is_moved_too(
     (kept,) = raw(vault, "select * from revisions where record_uuid = ?", [uuid])
     assert kept["body"][2] == 3
     clear = clear_bytes(kept["clear"])
-    assert clear == canonical_clear({"day": ISO0[:10]})
+    assert clear == layout({"day": ISO0[:10]})
     reopened = open_by_hand(
         session._ctx.keys.team, kept["body"], SealContext("followups", uuid, "record", "", 1, clear)
     )
@@ -554,26 +570,29 @@ def test_a_missing_clear_text_is_no_clear_columns() -> None:
 class Thing(Record):
     seen_at: datetime | None = None
     tags: list[str] = field(default_factory=list)
+    extra: dict[str, str] = field(default_factory=dict)
+    updated_at: datetime | None = None
     flag: bool = False
     label: str = ""
     words: str = ""
 
 
 class ThingRepository(Repository[Thing]):
-    """No record kind keeps these kinds of value in clear since format 3; the base still
-    supports them, so they are checked here."""
+    """No record kind keeps these kinds of value in clear since format 3 (nor a clear
+    ``updated_at``, which every save stamps); the base still supports them, so they are
+    checked here."""
 
     table = "things"
     record_type = Thing
-    clear_fields = ("seen_at", "tags", "flag", "label")
+    clear_fields = ("seen_at", "tags", "extra", "flag", "label", "updated_at")
     sealed_fields = ("words",)
 
 
 @pytest.fixture
 def things(vault: Vault, session: Session) -> ThingRepository:
     vault.db.table("things").create(
-        {"uuid": str, "revision": int, "seen_at": str, "tags": str, "flag": int, "label": str,
-         "body": bytes, "rev_id": str, "rev_parent": str},
+        {"uuid": str, "revision": int, "seen_at": str, "tags": str, "extra": str, "flag": int,
+         "label": str, "updated_at": str, "body": bytes, "rev_id": str, "rev_parent": str},
         pk="uuid",
     )  # fmt: skip
     ctx: Unlocked = session._ctx
@@ -583,7 +602,9 @@ def things(vault: Vault, session: Session) -> ThingRepository:
 def test_clear_times_lists_and_flags_are_stored_as_text_and_read_back(
     vault: Vault, things: ThingRepository
 ) -> None:
-    a = things.add(Thing(seen_at=T0, tags=["x", "y"], flag=True, label="a", words="sealed a"))
+    a = things.add(
+        Thing(seen_at=T0, tags=["x", "y"], extra={"k": "v"}, flag=True, label="a", words="sealed a")
+    )
     b = things.add(Thing(label="b", words="sealed b"))
     stored = {r["uuid"]: r for r in raw(vault, "select * from things")}
     assert (stored[a.uuid]["seen_at"], stored[a.uuid]["tags"], stored[a.uuid]["flag"]) == (
@@ -594,10 +615,13 @@ def test_clear_times_lists_and_flags_are_stored_as_text_and_read_back(
     )  # fmt: skip
     got = {t.uuid: t for t in things.select()}
     assert (got[a.uuid].seen_at, got[a.uuid].tags, got[a.uuid].flag) == (T0, ["x", "y"], True)
+    assert stored[a.uuid]["extra"] == '{"k": "v"}' and got[a.uuid].extra == {"k": "v"}
     assert (got[b.uuid].seen_at, got[b.uuid].tags, got[b.uuid].flag) == (None, [], False)
     assert got[a.uuid].words == "sealed a" and got[b.uuid].words == "sealed b"
+    mark = utcnow()
     edited = things.update(replace(got[a.uuid], flag=False, words="changed"))
     assert things.get(a.uuid) == edited
+    assert edited.updated_at is not None and edited.updated_at >= mark  # stamped by the save
     assert [t.words for t in things.history(a.uuid)] == ["sealed a"]
 
 
