@@ -95,6 +95,7 @@ TARGETS: dict[str, Target] = {
             "tests/core/test_format2.py",
             "tests/core/test_format3.py",
             "tests/core/test_record_binding.py",
+            "tests/core/test_record_paths.py",
             "tests/core/test_retention.py",
             "tests/core/test_bad_input.py",
         ),

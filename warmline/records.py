@@ -298,7 +298,7 @@ class Repository(Generic[R]):
     def _owner(self) -> str:
         return self._ctx.account.uuid if self.personal else ""
 
-    def _seal_ctx(self, row_uuid: str, revision: int, clear: bytes = b"") -> SealContext:
+    def _seal_ctx(self, row_uuid: str, revision: int, clear: bytes) -> SealContext:
         return SealContext(self.table, row_uuid, "record", self._owner, revision, clear)
 
     # --- encoding ------------------------------------------------------------------------
@@ -435,21 +435,11 @@ class Repository(Generic[R]):
         return (" and ".join(clauses) or "1"), args
 
     def _rows(
-        self,
-        where: str | None = None,
-        params: Sequence[Any] = (),
-        *,
-        order_by: str | None = None,
-        limit: int | None = None,
-        offset: int = 0,
+        self, where: str | None = None, params: Sequence[Any] = ()
     ) -> Iterator[dict[str, Any]]:
+        """Raw rows, for one record by UUID (lists go through :meth:`select`)."""
         clause, args = self._where(where, params)
-        sql = (
-            f"select * from [{self.table}] where {clause} order by {order_by or self.default_order}"
-        )
-        if limit is not None:
-            sql += " limit ? offset ?"
-            args += [limit, offset]
+        sql = f"select * from [{self.table}] where {clause} order by {self.default_order}"
         return self._db.query(sql, args)
 
     def select(
