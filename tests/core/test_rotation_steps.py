@@ -88,12 +88,18 @@ def test_batches_never_exceed_their_size_and_cover_everything(
     newest = session._ctx.keys.team.key_id
     left = [older_by_hand(vault, newest)]
     reseal = session.reseal(batch=2)
+    done = [0]
     for _ in range(left[0] + 3):
         progress = reseal.step()
         left.append(older_by_hand(vault, newest))
         assert 0 <= left[-2] - left[-1] <= 2  # at most one batch of rows each step
+        # What it says after each step (the progress a coordinator sees) is what is true.
+        assert progress.left == left[-1] and progress.stuck == 0
+        assert progress.done > done[-1] or progress.finished
+        done.append(progress.done)
         if progress.finished:
             break
+        assert progress.finished is False
     assert progress.finished and left[-1] == 0
     assert len(left) - 1 >= left[0] // 2  # it took as many steps as the batches need
 
