@@ -195,9 +195,7 @@ class OnShiftPage(Page):
         self.reply_edit.setObjectName("on-shift-reply")
         self.reply_edit.setAccessibleName(self.tr("Reply to the handover (optional)"))
         self.reply_edit.setMaxLength(REPLY_LIMIT)
-        self.reply_edit.setPlaceholderText(
-            self.tr("A short note back, for example “Got it, thanks”")
-        )
+        self.reply_edit.setPlaceholderText(self.tr("For example: “Got it, thanks”"))
         reply_label.setBuddy(self.reply_edit)
         self.reply_edit.returnPressed.connect(self.acknowledge)
         self.ack_button = QPushButton(self.tr("I have read it: ac&knowledge"))
@@ -205,13 +203,15 @@ class OnShiftPage(Page):
         self.ack_button.setAccessibleName(self.tr("Acknowledge the handover"))
         set_role(self.ack_button, "primary")
         self.ack_button.clicked.connect(self.acknowledge)
+        # The label sits above the field rather than beside it: at large text sizes the
+        # label, the field and the button do not share one line and leave the field room.
         reply_row = QHBoxLayout()
-        reply_row.addWidget(reply_label)
         reply_row.addWidget(self.reply_edit, 1)
         reply_row.addWidget(self.ack_button)
         pinned_layout = QVBoxLayout(self.pinned)
         pinned_layout.addWidget(self.pinned_title)
         pinned_layout.addWidget(self.pinned_view)
+        pinned_layout.addWidget(reply_label)
         pinned_layout.addLayout(reply_row)
 
         # -- a reflection kept for later, and requests for a word ---------------------------
