@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import shutil
 from collections import namedtuple
+from pathlib import Path
 from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from tests.core.conftest import PASSPHRASE
+from warmline import crypto
 from warmline.accounts import Role
 from warmline.callers import Caller
 from warmline.calls import Call
@@ -231,3 +233,29 @@ def test_team_tables_are_exactly_those_sealed_with_the_team_key(vault: Vault) ->
     vault.db.execute("create table zz_exact (uuid text, revision integer, body blob)")
     assert "zz_exact" in team_tables(vault.db)
     assert isinstance(Reseal, type)
+
+
+def test_the_format_floor_is_not_signed_onto_a_roster_rolled_back_underneath(
+    tmp_path: Path,
+) -> None:
+    """When every record is moved on, the re-seal signs a ``format`` entry raising the floor.
+    It adds it only to a roster that reaches the pin its signer holds: one whose newest entry
+    was taken away (an older copy put back) is refused, and nothing is signed."""
+    from tests.core.test_key_migration import PASSPHRASES, write_old_line
+    from warmline.roster import RosterTampered
+
+    line = write_old_line(tmp_path / "old")
+    vault = Vault.open(line.data_dir, kdf_factory=crypto.cheap_test_params)
+    try:
+        alex = vault.unlock(line.uuids["Alex"], PASSPHRASES["Alex"])  # founds the roster
+        vault.unlock(line.uuids["Sam"], PASSPHRASES["Sam"]).lock()  # Sam's keys entry
+        alex_again = vault.unlock(line.uuids["Alex"], PASSPHRASES["Alex"])  # pins it
+        alex.lock()
+        newest = max(r["seq"] for r in vault.db.query("select seq from roster"))
+        vault.db.execute("delete from roster where seq = ?", [newest])
+        entries = vault.db.execute("select count(*) from roster").fetchone()[0]
+        with pytest.raises(RosterTampered):
+            alex_again.reseal().run()
+        assert vault.db.execute("select count(*) from roster").fetchone()[0] == entries
+    finally:
+        vault.close()
