@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import shutil
 from collections import namedtuple
-from pathlib import Path
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
