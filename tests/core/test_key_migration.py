@@ -29,7 +29,7 @@ from warmline.calls import Call
 from warmline.crypto import Key, KeyPair, SealContext, seal_json
 from warmline.keyring import TeamKeyring
 from warmline.records import Unlocked
-from warmline.roster import NeedsReset, verify_roster
+from warmline.roster import NeedsReset, RosterState, append, verify_roster
 from warmline.vault import Vault
 
 PASSPHRASES = {
@@ -97,9 +97,7 @@ def _write_old_line(data_dir: Path, calls_wanted: int) -> OldLine:
         account = Account(uuids[name], name, ROLES[name], False, None)
         return Unlocked(db, str(path), account, keys, "")
 
-    calls = [
-        old_call(db, team, uuids["Alex"], i, f"old note {i}") for i in range(calls_wanted)
-    ]
+    calls = [old_call(db, team, uuids["Alex"], i, f"old note {i}") for i in range(calls_wanted)]
     # A reflection as that version wrote it: call link and times in clear columns.
     debrief_uuid = str(uuidlib.uuid4())
     body = {"answers": {}, "feeling": "Sam's own", "note_to_self": ""}
@@ -145,6 +143,17 @@ def old_call(db: Database, team: Key, author: str, i: int, note: str) -> OldCall
         }
     )  # fmt: skip
     return OldCall(uuid, note, started)
+
+
+def forge_carry_over_entry(db: Database, state: RosterState, account: str) -> None:
+    """What someone with the file but without the first team key can write: a carried-over
+    member's first ``keys`` entry under a key of their own, its proof made up."""
+    forger = KeyPair.generate("sign")
+    with db.atomic():
+        append(
+            db, state, forger, account, "keys", None, account=account, sign=forger.public,
+            box=KeyPair.generate("box").public, proof=bytes(32),
+        )  # fmt: skip
 
 
 @pytest.fixture

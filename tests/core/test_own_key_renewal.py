@@ -19,7 +19,7 @@ import pytest
 from sqlite_utils import Database
 
 from tests.core.conftest import PASSPHRASE
-from tests.core.test_key_migration import PASSPHRASES, write_old_line
+from tests.core.test_key_migration import PASSPHRASES, forge_carry_over_entry, write_old_line
 from warmline import crypto, own_keys
 from warmline import roster as rostermod
 from warmline.accounts import Role, kek_for, open_anchor, open_key_pairs, open_user_key
@@ -371,12 +371,7 @@ def test_a_forged_carry_over_entry_slipped_in_while_unlocked_stops_a_renewal(
         state = roster_now(vault, sam)
         kit = line.uuids["Kit"]
         assert state.members[kit].sign is None  # Kit has not unlocked since the update
-        forger = KeyPair.generate("sign")
-        with vault.db.atomic():
-            rostermod.append(
-                vault.db, state, forger, kit, "keys", None, account=kit, sign=forger.public,
-                box=KeyPair.generate("box").public, proof=bytes(32),
-            )  # fmt: skip
+        forge_carry_over_entry(vault.db, state, kit)
         before = row_of(vault.db, line.uuids["Sam"])
         with pytest.raises(rostermod.RosterTampered):
             sam.team.change_my_passphrase(PASSPHRASES["Sam"], NEW)

@@ -14,9 +14,8 @@ import pytest
 
 from tests.core.conftest import PASSPHRASE
 from tests.core.test_key_migration import PASSPHRASES as OLD
-from tests.core.test_key_migration import OldLine, write_old_line
+from tests.core.test_key_migration import OldLine, forge_carry_over_entry, write_old_line
 from warmline import crypto
-from warmline import roster as rostermod
 from warmline import vault as vault_mod
 from warmline.accounts import Role, private_half_ctx
 from warmline.audit import Kind
@@ -407,12 +406,7 @@ def test_a_forged_carry_over_entry_is_refused_at_the_next_unlock(tmp_path: Path)
         vault.unlock(line.uuids["Alex"], OLD["Alex"]).lock()  # founds the roster
         state = verify_roster(vault.db, vault.line_uuid, None)
         assert state is not None and state.members[kit].sign is None
-        forger = KeyPair.generate("sign")
-        with vault.db.atomic():
-            rostermod.append(
-                vault.db, state, forger, kit, "keys", None, account=kit, sign=forger.public,
-                box=KeyPair.generate("box").public, proof=bytes(32),
-            )  # fmt: skip
+        forge_carry_over_entry(vault.db, state, kit)
         for name in ("Alex", "Sam"):
             with pytest.raises(RosterTampered):
                 vault.unlock(line.uuids[name], OLD[name])
