@@ -107,6 +107,7 @@ TARGETS: dict[str, Target] = {
             "tests/core/test_format2.py",
             "tests/core/test_audit.py",
             "tests/core/test_rotation_steps.py",
+            "tests/core/test_rotation_passes.py",
         ),
     ),
     "idle": Target("ui/idle.py", ("tests/ui/test_idle.py",)),

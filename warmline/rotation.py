@@ -147,10 +147,8 @@ class Reseal:
         """Bytes of free disk one batch may need: its rows rewritten in the WAL, twice over
         for the checkpoint, plus headroom. Rows are re-sealed in place, so a pass never
         needs room for a second copy of the file."""
-        row = next(
-            self.ctx.db.query("select coalesce(max(length(body)), 0) as n from calls"), {"n": 0}
-        )
-        return 3 * self.batch * (int(row["n"]) + 512) + 4 * 1024 * 1024
+        largest = _count(self.ctx.db, "select coalesce(max(length(body)), 0) as n from calls", [])
+        return 3 * self.batch * (largest + 512) + 4 * 1024 * 1024
 
     def check_space(self) -> None:
         """Refuse to start (nothing written) when the disk is too full to finish a batch:
@@ -168,6 +166,7 @@ class Reseal:
         keys = self.ctx.keys.ring.by_id()
         newest = self.ctx.keys.team
         budget = self.batch
+        stuck_before = self._stuck
         with writing(self.ctx.db, self.ctx.path) as db:
             for table in team_tables(db):
                 budget -= self._table(db, table, keys, newest, budget)
@@ -182,7 +181,9 @@ class Reseal:
         processed = self.batch - budget
         if processed and self._left is not None:
             # Counting what is left means reading every body; once per pass is enough.
-            self._left = max(0, self._left - processed)
+            # ``_left`` counts older rows, so a row met and left alone (damaged) stays in it.
+            moved_on = processed - (self._stuck - stuck_before)
+            self._left = max(0, self._left - moved_on)
             if self._left > self._stuck:
                 return ResealProgress(self.done, self._left - self._stuck, False, self._stuck)
         self._left = self.left()
