@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database, Migrations
+from sqlite_utils.db import Table
 
 from warmline.errors import StorageFull, VaultCorrupt, VaultFromNewerVersion
 
@@ -423,6 +424,31 @@ class _Connection(sqlite3.Connection):
         return self.cursor(_Cursor).execute(sql, parameters)
 
 
+class _KnownTable(Table):
+    """One of Warmline's own tables: a write to it never creates it.
+
+    sqlite-utils creates a missing table on insert, guessing its columns from the row. For
+    our tables that would hide a table dropped with another tool (and a guessed table holds
+    none of the rows before), so the write fails as SQLite's reads do, and
+    :func:`writing` says the file is damaged.
+    """
+
+    def insert_all(self, *args: Any, **kwargs: Any) -> Table:
+        if not self.exists():
+            raise sqlite3.OperationalError(f"no such table: {self.name}")
+        return super().insert_all(*args, **kwargs)
+
+
+class _Database(Database):
+    """sqlite-utils' database whose tables made by the migrations are :class:`_KnownTable`."""
+
+    def table(self, table_name: str, **kwargs: Any) -> Table:
+        if table_name in _expected_shape():
+            kwargs.setdefault("strict", self.strict)
+            return _KnownTable(self, table_name, **kwargs)
+        return super().table(table_name, **kwargs)
+
+
 def connect(path: Path, *, create: bool = False) -> Database:
     """Open (or create) the vault database with Warmline's pragmas and migrations applied.
 
@@ -434,7 +460,7 @@ def connect(path: Path, *, create: bool = False) -> Database:
     else:
         _check_file(path)
     conn = sqlite3.connect(str(path), check_same_thread=False, factory=_Connection)
-    db = Database(conn)
+    db = _Database(conn)
     try:
         if create:  # before WAL mode, so the header on disk carries it from the start
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -541,6 +567,10 @@ _NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 _SQLITE_IOERR_WRITE = 778
 
 
+#: SQLite's words for a table or column our own statements expect that is not there.
+_TAKEN_AWAY = ("no such table", "no such column", "has no column named")
+
+
 class DatabaseErrorMapper:
     """Turns low-level SQLite failures into errors a person can read."""
 
@@ -559,6 +589,10 @@ class DatabaseErrorMapper:
                 return StorageFull()
             # "could not decode": a clear text column whose bytes were changed on disk.
             if "malformed" in text or "not a database" in text or "could not decode" in text:
+                return VaultCorrupt(path)
+            # Opening checked every table has the columns the migrations gave it, so one
+            # missing now was taken away with another tool while the line was open.
+            if any(gone in text for gone in _TAKEN_AWAY):
                 return VaultCorrupt(path)
         return exc
 

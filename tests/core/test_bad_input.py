@@ -265,3 +265,39 @@ def test_removed_keys_do_not_linger_in_the_wal(
     session.team.set_disabled(sam, True)
     wal = data_dir / "warmline.db-wal"
     assert not wal.exists() or old_wrap not in wal.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("sql", "write"),
+    [
+        ("drop table revisions", "edit"),
+        ("alter table calls drop column rev_parent", "add"),
+        ("drop table team_keys", "replace key"),
+    ],
+)
+def test_a_table_or_column_taken_away_meanwhile_fails_a_write_in_plain_words(
+    vault: Vault, session: Session, sql: str, write: str
+) -> None:
+    """Opening checks every table has its columns; one dropped with another tool while the
+    line is open is met at the next write, which says the file is damaged (not SQLite's
+    own words) and writes nothing."""
+    from dataclasses import replace
+
+    from warmline.calls import Call
+
+    call = session.calls.add(Call(connection="first words"))
+    other = sqlite3.connect(vault.path)
+    other.execute(sql)
+    other.commit()
+    other.close()
+    changes = vault.db.execute("select total_changes()").fetchone()[0]
+    with pytest.raises(VaultCorrupt) as refused:
+        if write == "edit":
+            session.calls.update(replace(call, connection="second words"))
+        elif write == "add":
+            session.calls.add(Call(connection="more words"))
+        else:
+            session.team.replace_team_key()
+    assert "damaged" in str(refused.value).lower()
+    assert vault.db.execute("select total_changes()").fetchone()[0] == changes
+    assert [r["uuid"] for r in vault.db.query("select uuid from calls")] == [call.uuid]
