@@ -96,6 +96,7 @@ TARGETS: dict[str, Target] = {
             "tests/core/test_format3.py",
             "tests/core/test_record_binding.py",
             "tests/core/test_record_paths.py",
+            "tests/core/test_record_damage.py",
             "tests/core/test_retention.py",
             "tests/core/test_bad_input.py",
         ),

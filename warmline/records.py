@@ -128,7 +128,7 @@ def clear_from_text(text: object) -> bytes:
     if text.startswith(_BASE64_MARK):
         with contextlib.suppress(binascii.Error, ValueError):
             return base64.b64decode(text[len(_BASE64_MARK) :], validate=True)
-    return text.encode("utf-8", "surrogateescape")
+    return text.encode()
 
 
 def _clear_plan(
@@ -232,7 +232,7 @@ def _field_kinds(cls: type) -> dict[str, str]:
             text = str(hint)
             if "datetime" in text:
                 kinds[name] = "dt"
-            elif text.startswith(("list", "typing.List", "dict")):
+            elif text.startswith(("list", "dict")):
                 kinds[name] = "list"
             elif hint is bool:
                 kinds[name] = "bool"
