@@ -279,6 +279,19 @@ def test_when_an_account_was_made_is_kept_and_read_back(data_dir: Path) -> None:
         vault.close()
 
 
+@pytest.mark.parametrize("stored", ["x'00ff'", "'not a time'", "''", "NULL"])
+def test_when_an_account_was_made_is_unknown_when_changed_by_hand(
+    vault: Vault, session: Session, stored: str
+) -> None:
+    """Bytes, text that is no time, nothing: the account is still listed and opens, made
+    at an unknown time."""
+    sam = session.team.add_account("Sam", SAM, Role.VOLUNTEER).uuid
+    vault.db.execute(f"update accounts set created_at = {stored} where uuid = ?", [sam])
+    assert vault.account(sam).created_at is None
+    assert sam in {a.uuid for a in session.team.accounts()}
+    assert vault.unlock(sam, SAM).account.uuid == sam
+
+
 # --- making rows ----------------------------------------------------------------------------------
 
 
