@@ -35,7 +35,7 @@ from warmline.crypto import (
     seal,
     seal_json,
 )
-from warmline.db import checkpoint, writing
+from warmline.db import checkpoint, reading, writing
 from warmline.errors import NotEnoughSpace, Tampered
 from warmline.keyring import seal_generation_to
 from warmline.moved_columns import move_into_body, moved, parse_clear
@@ -118,36 +118,41 @@ class Reseal:
 
     def left(self) -> int:
         """Rows (and earlier versions, and settings) not yet on the newest generation."""
-        newest = self.ctx.keys.team.key_id
-        db = self.ctx.db
-        n = 0
-        for table in team_tables(db):
-            n += _count(db, f"select count(*) as n from [{table}] where {_OLDER_SQL}",
-                        [newest])  # fmt: skip
-        tables = team_tables(db)
-        marks = ",".join("?" for _ in tables)
-        if tables:
-            n += _count(
-                db,
-                f"select count(*) as n from revisions where table_name in ({marks}) "
-                f"and {_OLDER_REVISION_SQL}",
-                [*tables, newest, newest],
-            )
-        n += _count(db, f"select count(*) as n from settings where {_OLDER_SQL}", [newest])
-        me = self.ctx.account.uuid
-        for table in personal_tables(db):
-            n += _count(
-                db,
-                f"select count(*) as n from [{table}] where owner_uuid = ? and {_OLDER_FORMAT_SQL}",
-                [me],
-            )
-        return n
+        with reading(self.ctx.path):  # a table taken away underneath says "damaged"
+            newest = self.ctx.keys.team.key_id
+            db = self.ctx.db
+            n = 0
+            for table in team_tables(db):
+                n += _count(db, f"select count(*) as n from [{table}] where {_OLDER_SQL}",
+                            [newest])  # fmt: skip
+            tables = team_tables(db)
+            marks = ",".join("?" for _ in tables)
+            if tables:
+                n += _count(
+                    db,
+                    f"select count(*) as n from revisions where table_name in ({marks}) "
+                    f"and {_OLDER_REVISION_SQL}",
+                    [*tables, newest, newest],
+                )
+            n += _count(db, f"select count(*) as n from settings where {_OLDER_SQL}", [newest])
+            me = self.ctx.account.uuid
+            for table in personal_tables(db):
+                n += _count(
+                    db,
+                    f"select count(*) as n from [{table}] "
+                    f"where owner_uuid = ? and {_OLDER_FORMAT_SQL}",
+                    [me],
+                )
+            return n
 
     def space_needed(self) -> int:
         """Bytes of free disk one batch may need: its rows rewritten in the WAL, twice over
         for the checkpoint, plus headroom. Rows are re-sealed in place, so a pass never
         needs room for a second copy of the file."""
-        largest = _count(self.ctx.db, "select coalesce(max(length(body)), 0) as n from calls", [])
+        with reading(self.ctx.path):
+            largest = _count(
+                self.ctx.db, "select coalesce(max(length(body)), 0) as n from calls", []
+            )
         return 3 * self.batch * (largest + 512) + 4 * 1024 * 1024
 
     def check_space(self) -> None:

@@ -20,6 +20,7 @@ file checks that bookkeeping by what a coordinator sees and what the file holds:
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import uuid as uuidlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -45,7 +46,7 @@ from warmline.calls import Call
 from warmline.crypto import Key, SealContext
 from warmline.debriefs import Debrief
 from warmline.drafts import Draft
-from warmline.errors import NotEnoughSpace
+from warmline.errors import NotEnoughSpace, VaultCorrupt
 from warmline.rotation import Reseal, ResealProgress
 from warmline.session import Session
 from warmline.vault import Vault
@@ -450,3 +451,31 @@ def test_team_tables_here_are_the_documented_ones(vault: Vault) -> None:
     from warmline.rotation import team_tables
 
     assert tuple(team_tables(vault.db)) == TEAM_TABLES
+
+
+# --- a file changed underneath ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("table", "steps"),
+    [("revisions", 1), ("settings", 1), ("team_keys", 1), ("calls", 1), ("revisions", STEPS)],
+)
+def test_a_table_taken_away_during_the_re_seal_names_the_file_as_damaged(
+    vault: Vault, session: Session, table: str, steps: int
+) -> None:
+    """Another tool drops a table while the re-seal runs: whether it is met while moving
+    rows, counting what is left or deleting the older keys, the re-seal stops with the
+    plain message naming the file, not SQLite's words."""
+    busy_line(session)
+    session.team.replace_team_key()
+    other = sqlite3.connect(vault.path)
+    other.execute(f"drop table {table}")
+    other.commit()
+    other.close()
+    reseal = session.reseal()
+    with pytest.raises(VaultCorrupt) as refused:
+        if steps == 1:  # one step does it all: rows, the count, the older keys deleted
+            reseal.step()
+        else:  # counts what is left first
+            reseal.run(max_steps=steps)
+    assert f"file at {vault.path} is damaged" in str(refused.value)
