@@ -363,9 +363,11 @@ class Reseal:
         self.done += 1
         return plain
 
-    def _one(self, keys: dict[bytes, Key], newest: Key, blob: bytes, ctx: SealContext,
-             floor: int | None = None) -> bytes | None:  # fmt: skip
-        plain = self._open(keys, blob, ctx, floor)
+    def _one(
+        self, keys: dict[bytes, Key], newest: Key, blob: bytes, ctx: SealContext
+    ) -> bytes | None:
+        """One sealed value (a setting) opened and sealed again with ``newest``."""
+        plain = self._open(keys, blob, ctx)
         return None if plain is None else seal(newest, plain, ctx)
 
     def _finish(self) -> bool:
