@@ -150,6 +150,10 @@ def mutmut_section(target: Target) -> str:
             # Qt and the task runner's threads are not safe to fork from a process that ran them.
             'process_isolation = "forkserver"',
             "use_git_change_detection = false",
+            # mutmut's default (15) lets a mutant that hangs use 30 times its tests' CPU time
+            # before it counts as a timeout (killed); a re-seal mutant's tests take a minute.
+            # 8 times still tells a hang from slow work, and keeps such a run within the hour.
+            "timeout_multiplier = 4.0",
             "",
         ]
     )

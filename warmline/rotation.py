@@ -97,6 +97,10 @@ def start_generation(
     return generation, state
 
 
+#: Steps in a row that change nothing before :meth:`Reseal.run` gives up.
+_STALLED_STEPS = 3
+
+
 @dataclass
 class ResealProgress:
     done: int
@@ -204,11 +208,21 @@ class Reseal:
         return ResealProgress(self.done, max(0, left), finished, self._stuck)
 
     def run(self, max_steps: int = 1_000_000) -> ResealProgress:
-        """All batches, one after another (for the command line and tests)."""
+        """All batches, one after another (for the command line and tests).
+
+        Stops early once three steps in a row changed nothing: a pass that finds nothing
+        looks again from the start (one step), and the next always moves a row or counts
+        it as damaged, so three the same means nothing more can move now. Better to say
+        "not finished" than to spin through every remaining step.
+        """
         progress = ResealProgress(self.done, self.left(), False)
+        unchanged = 0
         for _ in range(max_steps):
-            progress = self.step()
+            before, progress = progress, self.step()
             if progress.finished or (progress.left == 0 and progress.stuck):
+                break
+            unchanged = unchanged + 1 if progress == before else 0
+            if unchanged == _STALLED_STEPS:
                 break
         return progress
 

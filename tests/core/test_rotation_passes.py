@@ -479,3 +479,29 @@ def test_a_table_taken_away_during_the_re_seal_names_the_file_as_damaged(
         else:  # counts what is left first
             reseal.run(max_steps=steps)
     assert f"file at {vault.path} is damaged" in str(refused.value)
+
+
+def test_running_stops_when_steps_change_nothing(
+    vault: Vault, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command line's run gives up once three steps in a row changed nothing (some
+    fault keeps rows from moving), rather than spin through a million steps; what it
+    returns says the work is not finished."""
+    busy_line(session)
+    session.team.replace_team_key()
+    reseal = session.reseal()
+    stalled = ResealProgress(0, 4, False, 0)
+    calls = []
+
+    def step() -> ResealProgress:
+        calls.append(1)
+        return ResealProgress(0, 4, False, 0)
+
+    monkeypatch.setattr(reseal, "step", step)
+    assert reseal.run() == stalled and len(calls) == 4
+    # A step that changes something starts the count again.
+    moving = iter([ResealProgress(0, 4, False), ResealProgress(0, 4, False),
+                   ResealProgress(1, 3, False), *[ResealProgress(1, 3, False)] * 5])  # fmt: skip
+    calls.clear()
+    monkeypatch.setattr(reseal, "step", lambda: calls.append(1) or next(moving))
+    assert reseal.run() == ResealProgress(1, 3, False) and len(calls) == 6
