@@ -490,18 +490,29 @@ def test_running_stops_when_steps_change_nothing(
     busy_line(session)
     session.team.replace_team_key()
     reseal = session.reseal()
-    stalled = ResealProgress(0, 4, False, 0)
     calls = []
 
-    def step() -> ResealProgress:
-        calls.append(1)
-        return ResealProgress(0, 4, False, 0)
+    def stalled(left: int) -> Any:
+        def step() -> ResealProgress:
+            calls.append(1)
+            return ResealProgress(0, left, False, 0)
 
-    monkeypatch.setattr(reseal, "step", step)
-    assert reseal.run() == stalled and len(calls) == 4
+        return step
+
+    monkeypatch.setattr(reseal, "step", stalled(4))
+    assert reseal.run() == ResealProgress(0, 4, False, 0) and len(calls) == 4
+    # The first step already the same as what run() counted before it: three steps.
+    calls.clear()
+    monkeypatch.setattr(reseal, "step", stalled(reseal.left()))
+    assert reseal.run().left == reseal.left() and len(calls) == 3
     # A step that changes something starts the count again.
     moving = iter([ResealProgress(0, 4, False), ResealProgress(0, 4, False),
                    ResealProgress(1, 3, False), *[ResealProgress(1, 3, False)] * 5])  # fmt: skip
     calls.clear()
     monkeypatch.setattr(reseal, "step", lambda: calls.append(1) or next(moving))
     assert reseal.run() == ResealProgress(1, 3, False) and len(calls) == 6
+    # Finished, or nothing left but damaged rows: no further step.
+    for last in (ResealProgress(9, 0, True), ResealProgress(9, 0, False, 2)):
+        calls.clear()
+        monkeypatch.setattr(reseal, "step", lambda last=last: calls.append(1) or last)
+        assert reseal.run() == last and len(calls) == 1
