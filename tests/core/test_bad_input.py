@@ -298,6 +298,6 @@ def test_a_table_or_column_taken_away_meanwhile_fails_a_write_in_plain_words(
             session.calls.add(Call(connection="more words"))
         else:
             session.team.replace_team_key()
-    assert "damaged" in str(refused.value).lower()
+    assert f"file at {vault.path} is damaged" in str(refused.value)
     assert vault.db.execute("select total_changes()").fetchone()[0] == changes
     assert [r["uuid"] for r in vault.db.query("select uuid from calls")] == [call.uuid]

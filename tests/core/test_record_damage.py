@@ -130,7 +130,9 @@ def test_an_edit_row_with_a_revision_of_another_type_is_skipped_and_the_rest_are
     assert edits[0].edited_by == session.account.uuid and edits[0].edited_at is not None
 
 
-@pytest.mark.parametrize("sealed", [["someone", "2026-01-01"], "someone", 7, None])
+@pytest.mark.parametrize(
+    "sealed", [["someone", "2026-01-01"], "someone", 7, None, {"by": 7, "at": 5}, {"at": [1]}]
+)
 def test_a_sealed_edit_that_opens_to_something_else_shows_no_name_or_time(
     vault: Vault, session: Session, sealed: Any
 ) -> None:
@@ -143,6 +145,20 @@ def test_a_sealed_edit_that_opens_to_something_else_shows_no_name_or_time(
     vault.db.execute("update revisions set edit = ? where record_uuid = ?", [blob, call.uuid])
     [edit] = session.calls.edits(call.uuid)
     assert (edit.revision, edit.edited_by, edit.edited_at) == (2, "", None)
+
+
+@pytest.mark.parametrize("stored", ["x'00ff'", "12.5", "'yesterday'"])
+def test_an_edit_time_kept_in_clear_and_changed_by_hand_is_shown_as_unknown(
+    vault: Vault, session: Session, stored: str
+) -> None:
+    """Files from before format 3 kept who edited, and when, in clear beside the version."""
+    call = session.calls.add(Call(connection="one"))
+    session.calls.update(replace(call, connection="two"))
+    vault.db.execute(
+        f"update revisions set edit = null, edited_by = 'someone', edited_at = {stored}"
+    )
+    [edit] = session.calls.edits(call.uuid)
+    assert (edit.revision, edit.edited_by, edit.edited_at) == (2, "someone", None)
 
 
 # --- kept clear text -----------------------------------------------------------------------
