@@ -38,7 +38,7 @@ from warmline.crypto import (
 from warmline.db import checkpoint, reading, writing
 from warmline.errors import NotEnoughSpace, Tampered
 from warmline.keyring import seal_generation_to
-from warmline.moved_columns import move_into_body, moved, parse_clear
+from warmline.moved_columns import DAY_FROM, is_old, move_into_body, moved, parse_clear
 from warmline.own_keys import personal_tables
 from warmline.records import Unlocked, bound_clear, canonical_clear, clear_from_text, clear_to_text
 
@@ -238,33 +238,45 @@ class Reseal:
                 [after, newest.key_id, budget],
             )
         )
+        writes: _Writes = {}
         for row in rows:
             self._cursor[table] = row["rowid"]
-            self._reseal_row(db, table, row, keys, newest, "")
+            self._reseal_row(writes, table, row, keys, newest, "")
+        _write(db, writes)
         return len(rows)
 
-    def _reseal_row(self, db: Database, table: str, row: dict[str, object],
+    def _reseal_row(self, writes: _Writes, table: str, row: dict[str, object],
                     keys: dict[bytes, Key], newest: Key, owner: str,
                     floor: int | None = None) -> None:  # fmt: skip
-        """Open one stored row, move any clear facts into its body (format 3), seal it to
-        ``newest`` bound to its new clear columns, and write body and columns at once."""
+        """Open one stored row, move any clear facts into its body (format 3) and seal it to
+        ``newest`` bound to its new clear columns; its update (body and the columns that
+        change, at once) goes into ``writes``, one statement per set of columns."""
         blob, uuid, revision = row["body"], row["uuid"], row["revision"]
         if not (isinstance(blob, bytes) and isinstance(uuid, str) and type(revision) is int):
             self._stuck += 1  # a column of another type (changed by hand): left, damaged
             return
-        old = SealContext(
-            table, uuid, "record", owner, revision, bound_clear(table, row, blob_version(blob))
-        )
-        plain = self._open(keys, blob, old, floor)
+        version = blob_version(blob)
+        bound = bound_clear(table, row, version)
+        plain = self._open(keys, blob, SealContext(table, uuid, "record", owner, revision, bound),
+                           floor)  # fmt: skip
         if plain is None:
             return
-        body, changes = move_into_body(table, row, json.loads(plain))
-        after = {**row, **changes}
-        ctx = SealContext(table, uuid, "record", owner, revision, canonical_clear(after))
+        if version >= 3 and not is_old(table, row) and (row.get("day") or table not in DAY_FROM):
+            # Nothing to move (the common case after the first key replacement): the same
+            # plaintext under the newest key, bound to the same clear columns.
+            ctx = SealContext(table, uuid, "record", owner, revision, bound)
+            writes.setdefault(f"update [{table}] set body = ? where rowid = ?", []).append(
+                [seal(newest, plain, ctx), row["rowid"]]
+            )
+            return
+        body, moves = move_into_body(table, row, json.loads(plain))
+        changes = {name: value for name, value in moves.items() if row.get(name) != value}
+        # A format-3 row whose columns stay as they are is bound to what it was bound to.
+        clear = bound if version >= 3 and not changes else canonical_clear({**row, **changes})
+        ctx = SealContext(table, uuid, "record", owner, revision, clear)
         sets = "".join(f", [{name}] = ?" for name in changes)
-        db.execute(
-            f"update [{table}] set body = ?{sets} where rowid = ?",
-            [seal_json(newest, body, ctx), *changes.values(), row["rowid"]],
+        writes.setdefault(f"update [{table}] set body = ?{sets} where rowid = ?", []).append(
+            [seal_json(newest, body, ctx), *changes.values(), row["rowid"]]
         )
 
     def _revisions(self, db: Database, keys: dict[bytes, Key], newest: Key, budget: int) -> int:
@@ -354,9 +366,11 @@ class Reseal:
                     [me, self._cursor.get(f"personal:{table}", 0), budget - done],
                 )
             )
+            writes: _Writes = {}
             for row in rows:
                 self._cursor[f"personal:{table}"] = row["rowid"]
-                self._reseal_row(db, table, row, keys, personal, me, floor=1)
+                self._reseal_row(writes, table, row, keys, personal, me, floor=1)
+            _write(db, writes)
             done += len(rows)
             if done >= budget:
                 break
@@ -421,6 +435,17 @@ class Reseal:
                 db, state, keys.signer, me, keys.user, gen1, "format", version=FORMAT_VERSION
             )
         self.ctx.min_format = FORMAT_VERSION
+
+
+#: Updates gathered over a batch: each statement with the parameters of every row it writes.
+_Writes = dict[str, list[list[object]]]
+
+
+def _write(db: Database, writes: _Writes) -> None:
+    """One ``executemany`` per statement: a batch of rows costs a few calls into SQLite,
+    not one each (inside the caller's transaction)."""
+    for sql, rows in writes.items():
+        db.conn.executemany(sql, rows)
 
 
 def _count(db: Database, sql: str, params: list[object]) -> int:
