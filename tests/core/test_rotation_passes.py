@@ -516,3 +516,47 @@ def test_running_stops_when_steps_change_nothing(
         calls.clear()
         monkeypatch.setattr(reseal, "step", lambda last=last: calls.append(1) or last)
         assert reseal.run() == last and len(calls) == 1
+
+
+def test_a_format_2_call_with_nothing_to_move_is_bound_to_its_day_once_moved(
+    vault: Vault, floor2: Session
+) -> None:
+    """A format-2 call whose clear facts had already gone (only the day the format-3
+    migration filled in): its body was never bound to that day; the new one must be."""
+    session = floor2
+    call = session.calls.add(Call(connection="kept words"))
+    back_to_format2(vault, "calls", call.uuid, session._ctx.keys.team)
+    [row] = vault.db.query("select * from calls where uuid = ?", [call.uuid])
+    assert row["body"][2] == 2 and row["day"] and row["started_at"] is None
+    assert session.reseal().run(max_steps=STEPS).finished
+    [row] = vault.db.query("select * from calls where uuid = ?", [call.uuid])
+    assert row["body"][2] == 3
+    ctx = SealContext("calls", call.uuid, "record", "", row["revision"], layout(row))
+    assert open_by_hand(session._ctx.keys.team, row["body"], ctx)["connection"] == "kept words"
+    got = vault.unlock(session.account.uuid, PASSPHRASE).calls.get(call.uuid)
+    assert not got.damaged and got.connection == "kept words"
+
+
+def test_a_call_without_a_start_loses_its_empty_day_and_still_opens(
+    vault: Vault, session: Session
+) -> None:
+    """Written elsewhere with no start time (so an empty day in clear): after a key
+    replacement the re-seal empties the day and binds the body to what the row then holds."""
+    call = session.calls.add(Call(connection="no start"))
+    key = session._ctx.keys.team
+    [row] = vault.db.query("select * from calls where uuid = ?", [call.uuid])
+    body = open_by_hand(key, row["body"], SealContext("calls", call.uuid, "record", "",
+                                                      row["revision"], layout(row)))  # fmt: skip
+    body["started_at"] = None
+    row["day"] = ""
+    ctx = SealContext("calls", call.uuid, "record", "", row["revision"], layout(row))
+    vault.db.execute(
+        "update calls set day = '', body = ? where uuid = ?",
+        [crypto.seal_json(key, body, ctx), call.uuid],
+    )
+    session.team.replace_team_key()
+    assert session.reseal().run(max_steps=STEPS).finished
+    [row] = vault.db.query("select * from calls where uuid = ?", [call.uuid])
+    assert row["day"] is None
+    got = vault.unlock(session.account.uuid, PASSPHRASE).calls.get(call.uuid)
+    assert not got.damaged and got.connection == "no start" and got.started_at is None
