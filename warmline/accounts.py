@@ -42,7 +42,7 @@ from warmline.crypto import (
 )
 from warmline.errors import InvalidInput, Tampered, WrongPassphrase
 from warmline.keyring import TeamKeyring
-from warmline.timeutil import from_iso, to_iso, utcnow
+from warmline.timeutil import stored_time, to_iso, utcnow
 
 MIN_PASSPHRASE_LENGTH = passphrase_policy.MIN_PASSPHRASE_LENGTH
 check_new_passphrase = passphrase_policy.check_new_passphrase
@@ -83,17 +83,9 @@ class Account:
             display_name=row["display_name"],
             role=role,
             disabled=bool(row["disabled"]),
-            created_at=_created(row["created_at"]),
+            created_at=stored_time(row["created_at"]),
             has_recovery_code=bool(row.get("recovery_user_key")),
         )
-
-
-def _created(text: object) -> datetime | None:
-    """When an account was made; a value changed by hand (not an ISO time) is unknown."""
-    try:
-        return from_iso(text) if isinstance(text, str) else None
-    except ValueError:
-        return None
 
 
 @dataclass

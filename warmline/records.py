@@ -47,7 +47,7 @@ from warmline.crypto import (
 from warmline.db import reading, writing
 from warmline.errors import Conflict, Locked, NotFound, Tampered
 from warmline.moved_columns import move_into_body, moved, parse_clear, unbound_before_format3
-from warmline.timeutil import from_iso, to_iso, utcnow
+from warmline.timeutil import stored_time, to_iso, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -817,13 +817,5 @@ class Repository(Generic[R]):
                 except Tampered:
                     edit = {}
                 by, at = (edit.get("by"), edit.get("at")) if isinstance(edit, dict) else ("", "")
-            out.append(Edit(revision + 1, by if isinstance(by, str) else "", _moment(at)))
+            out.append(Edit(revision + 1, by if isinstance(by, str) else "", stored_time(at)))
         return out
-
-
-def _moment(text: object) -> datetime | None:
-    """An edit's time as kept (ISO text); anything else, or text that is no time, is none."""
-    try:
-        return from_iso(text) if isinstance(text, str) else None
-    except ValueError:
-        return None

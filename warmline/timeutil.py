@@ -21,3 +21,12 @@ def from_iso(text: str | None) -> datetime | None:
     if not text:
         return None
     return datetime.fromisoformat(text)
+
+
+def stored_time(value: object) -> datetime | None:
+    """A time read back from a clear column: ISO text as :func:`from_iso` reads it; anything
+    else a tool could leave there (bytes, a number, text that is no time) is unknown."""
+    try:
+        return from_iso(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
