@@ -126,10 +126,10 @@ class Reseal:
             newest = self.ctx.keys.team.key_id
             db = self.ctx.db
             n = 0
-            for table in team_tables(db):
+            tables = team_tables(db)
+            for table in tables:
                 n += _count(db, f"select count(*) as n from [{table}] where {_OLDER_SQL}",
                             [newest])  # fmt: skip
-            tables = team_tables(db)
             marks = ",".join("?" for _ in tables)
             if tables:
                 n += _count(
@@ -261,22 +261,21 @@ class Reseal:
                            floor)  # fmt: skip
         if plain is None:
             return
+        changes: dict[str, object] = {}
         if version >= 3 and not is_old(table, row) and (row.get("day") or table not in DAY_FROM):
             # Nothing to move (the common case after the first key replacement): the same
             # plaintext under the newest key, bound to the same clear columns.
-            ctx = SealContext(table, uuid, "record", owner, revision, bound)
-            writes.setdefault(f"update [{table}] set body = ? where rowid = ?", []).append(
-                [seal(newest, plain, ctx), row["rowid"]]
-            )
-            return
-        body, moves = move_into_body(table, row, json.loads(plain))
-        changes = {name: value for name, value in moves.items() if row.get(name) != value}
-        # A format-3 row whose columns stay as they are is bound to what it was bound to.
-        clear = bound if version >= 3 and not changes else canonical_clear({**row, **changes})
-        ctx = SealContext(table, uuid, "record", owner, revision, clear)
+            sealed = seal(newest, plain, SealContext(table, uuid, "record", owner, revision, bound))
+        else:
+            body, moves = move_into_body(table, row, json.loads(plain))
+            changes = {name: value for name, value in moves.items() if row.get(name) != value}
+            # A format-3 row whose columns stay as they are is bound to what it was bound to.
+            clear = bound if version >= 3 and not changes else canonical_clear({**row, **changes})
+            ctx = SealContext(table, uuid, "record", owner, revision, clear)
+            sealed = seal_json(newest, body, ctx)
         sets = "".join(f", [{name}] = ?" for name in changes)
         writes.setdefault(f"update [{table}] set body = ?{sets} where rowid = ?", []).append(
-            [seal_json(newest, body, ctx), *changes.values(), row["rowid"]]
+            [sealed, *changes.values(), row["rowid"]]
         )
 
     def _revisions(self, db: Database, keys: dict[bytes, Key], newest: Key, budget: int) -> int:
