@@ -104,6 +104,16 @@ def count(db: Database, table: str) -> int:
 # --- a person's own keys ---------------------------------------------------------------------
 
 
+def wrap_of(vault: Vault, account: str, generation: int) -> bytes:
+    """The team key of ``generation`` as sealed to ``account``, read from the file."""
+    [row] = vault.db.query(
+        "select wrap from team_keys where account_uuid = ? and generation = ?",
+        [account, generation],
+    )
+    wrap: bytes = row["wrap"]
+    return wrap
+
+
 def test_an_old_copy_and_the_old_passphrase_open_nothing_after_a_change(
     vault: Vault, session: Session, data_dir: Path, tmp_path: Path
 ) -> None:
@@ -384,12 +394,7 @@ def test_a_swapped_public_key_in_the_row_does_not_receive_the_next_key(
     sam = volunteer.account.uuid
     vault.db.execute("update accounts set box_public = ? where uuid = ?", [mallory.public, sam])
     generation = session.team.replace_team_key()
-    wrap = next(
-        vault.db.query(
-            "select wrap from team_keys where account_uuid = ? and generation = ?",
-            [sam, generation],
-        )
-    )["wrap"]
+    wrap = wrap_of(vault, sam, generation)
     with pytest.raises(Tampered):
         crypto.open_key_from(mallory, wrap, wrap_context(vault.line_uuid, sam, generation))
 

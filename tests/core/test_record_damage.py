@@ -39,6 +39,12 @@ CHANGES: list[tuple[str, str, Any, Any, str]] = [
     ("revision as text", "revision = 'two'", "same", 0, ANOTHER_TYPE),
 ]
 
+EACH_CHANGE = pytest.mark.parametrize(
+    ("change", "uuid", "revision", "logged"),
+    [c[1:] for c in CHANGES],
+    ids=[c[0] for c in CHANGES],
+)
+
 
 def changed_line(vault: Vault, session: Session, change: str) -> tuple[Call, list[Call]]:
     """Five calls, the middle one changed with ``change`` by another tool."""
@@ -47,11 +53,7 @@ def changed_line(vault: Vault, session: Session, change: str) -> tuple[Call, lis
     return calls[2], [c for c in calls if c is not calls[2]]
 
 
-@pytest.mark.parametrize(
-    ("change", "uuid", "revision", "logged"),
-    [c[1:] for c in CHANGES],
-    ids=[c[0] for c in CHANGES],
-)
+@EACH_CHANGE
 def test_a_list_shows_the_one_changed_record_as_damaged_and_goes_on(
     vault: Vault,
     session: Session,
@@ -75,11 +77,7 @@ def test_a_list_shows_the_one_changed_record_as_damaged_and_goes_on(
     assert damaged.day == changed.day
 
 
-@pytest.mark.parametrize(
-    ("change", "uuid", "revision", "logged"),
-    [c[1:] for c in CHANGES],
-    ids=[c[0] for c in CHANGES],
-)
+@EACH_CHANGE
 def test_open_rows_yields_the_one_changed_row_without_a_body_and_goes_on(
     vault: Vault,
     session: Session,

@@ -15,7 +15,7 @@ import pytest
 
 from tests.core.conftest import PASSPHRASE
 from tests.core.test_key_migration import PASSPHRASES, open_vault, write_old_line
-from tests.core.test_keys import SAM, copy_folder, row_of, team_keys_by_hand
+from tests.core.test_keys import SAM, copy_folder, row_of, team_keys_by_hand, wrap_of
 from warmline import crypto
 from warmline import roster as rostermod
 from warmline.accounts import Role, enrol, kek_for, open_key_pairs, open_user_key
@@ -446,12 +446,7 @@ def test_a_recovery_code_change_makes_new_key_pairs_too(
         session.team.remove_recovery_code(PASSPHRASE)
     assert signed(vault).members[me].box != old_box.public
     generation = session.team.replace_team_key()
-    wrap = next(
-        vault.db.query(
-            "select wrap from team_keys where account_uuid = ? and generation = ?",
-            [me, generation],
-        )
-    )["wrap"]
+    wrap = wrap_of(vault, me, generation)
     with pytest.raises(Tampered):
         crypto.open_key_from(old_box, wrap, wrap_context(vault.line_uuid, me, generation))
     assert vault.unlock(me, PASSPHRASE).team_generation == generation
